@@ -1,0 +1,5 @@
+"""``python -m credls``."""
+
+from credls.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Rules: cmdlets (being written)."""

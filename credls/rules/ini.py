@@ -1,0 +1,1 @@
+"""Rules: ini (being written)."""

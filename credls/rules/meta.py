@@ -1,0 +1,1 @@
+"""Rules: meta (being written)."""
