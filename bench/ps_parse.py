@@ -1,0 +1,140 @@
+"""Benchmark: PowerShell parsing and call analysis on a generated 5,000-line AWS script.
+
+Prints median times for a full parse + find_calls, and for an incremental
+reparse after a one-line edit (parser alone, and parser + find_calls).
+Targets for the whole analysis (task brief): full <= 150 ms, incremental <= 30 ms.
+
+Run: .venv/bin/python bench/ps_parse.py [--lines N] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+from credls.powershell.calls import find_calls
+from credls.powershell.parser import PowerShellDocument
+from credls.text import Position
+
+
+def generate(lines: int = 5000, seed: int = 1) -> str:
+    """A script mixing AWS calls, splats, defaults, functions, branches and loops."""
+    rnd = random.Random(seed)
+    out = [
+        "param([string]$Profile = 'dev', [string]$Region = 'eu-west-1')",
+        "$ErrorActionPreference = 'Stop'",
+    ]
+    i = 0
+    while len(out) < lines:
+        i += 1
+        k = rnd.randrange(10)
+        if k == 0:
+            out += [
+                f"function Invoke-Step{i} {{",
+                f"  param($Name = 'p{i}')",
+                "  $items = Get-EC2Instance -ProfileName $Name -Region $Region",
+                "  foreach ($it in $items) {",
+                f'    Write-Host "item $($it.InstanceId) {i}"',
+                "  }",
+                "}",
+            ]
+        elif k == 1:
+            out += [
+                f"$splat{i} = @{{ ProfileName = 'prod'; Region = 'us-east-1' }}",
+                f"$splat{i}.ProfileLocation = 'C:\\aws\\credentials'",
+                f"Get-S3Bucket @splat{i} | Out-Null",
+            ]
+        elif k == 2:
+            out += [
+                "if ($env:CI) {",
+                f"  Set-AWSCredential -ProfileName ci{i} -Scope Global",
+                "} else {",
+                f"  Set-AWSCredential myProfile{i}",
+                "}",
+            ]
+        elif k == 3:
+            out += [
+                f"$bucket{i} = 'bucket-{i}'",
+                f"Write-S3Object -BucketName $bucket{i} -Key 'k/{i}' -File \"C:\\tmp\\f{i}.txt\""
+                " -ProfileName $Profile `",
+                "    -Region eu-central-1",
+            ]
+        elif k == 4:
+            out += [f"$PSDefaultParameterValues['*-EC2*:ProfileName'] = 'prod{i}'"]
+        elif k == 5:
+            out += [
+                f"# comment line {i} with ünïcödé text",
+                f"Get-IAMUser -UserName u{i} -ProfileName:'iam' | Select-Object -First 1",
+            ]
+        elif k == 6:
+            out += [
+                f"$q{i} = Get-SQSQueue -QueueNamePrefix 'q{i}' -Region $Region -Prof x",
+                f"$q{i} | ForEach-Object {{ Send-SQSMessage -QueueUrl $_ -MessageBody 'hi'"
+                " -ProfileName $Profile }",
+            ]
+        elif k == 7:
+            out += [
+                f"Use-STSRole -RoleArn 'arn:aws:iam::123456789012:role/r{i}'"
+                f" -RoleSessionName s{i} -ProfileName base | Out-Null"
+            ]
+        elif k == 8:
+            out += [
+                "for ($j = 0; $j -lt 3; $j++) { Get-Date; Start-Sleep -Seconds 1 }",
+                f'$x{i} = "value $j"',
+            ]
+        else:
+            out += [
+                "Get-Process | Where-Object { $_.Name -like 'pwsh*' } | Sort-Object CPU",
+                f"Get-SSMParameter -Name '/app/{i}' -WithDecryption $true"
+                " -AK AKIAIOSFODNN7EXAMPLE -SK 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'",
+            ]
+    return "\n".join(out[:lines]) + "\n"
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=15)
+    args = ap.parse_args()
+    text = generate(args.lines)
+    doc = PowerShellDocument(text)
+    calls = find_calls(doc)
+    print(f"script: {args.lines} lines, {len(doc.source)} bytes, {len(calls)} AWS calls")
+
+    parse_only = median_ms(lambda: PowerShellDocument(text), args.runs)
+    full = median_ms(lambda: find_calls(PowerShellDocument(text)), args.runs)
+
+    state = {"n": 0}
+    line = args.lines // 2
+
+    def edit() -> PowerShellDocument:
+        # One-line edit in the middle: change a character, then restore it next time.
+        state["n"] += 1
+        new = "Z" if state["n"] % 2 else "#"
+        doc.apply_edit(Position(line, 0), Position(line, 1), new)
+        return doc
+
+    doc.apply_edit(Position(line, 0), Position(line, 0), "#")
+    incr_parse = median_ms(edit, args.runs)
+    incr_full = median_ms(lambda: find_calls(edit()), args.runs)
+
+    print(f"full parse only:                    {parse_only:7.1f} ms (median of {args.runs})")
+    print(f"full parse + find_calls:            {full:7.1f} ms   (target <= 150 ms)")
+    print(f"incremental reparse (1-line edit):  {incr_parse:7.1f} ms")
+    print(f"incremental reparse + find_calls:   {incr_full:7.1f} ms   (target <= 30 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""tree-sitter-powershell wrapper: one parsed document, incremental edits, position mapping.
+
+tree-sitter works in UTF-8 bytes and (row, byte column) points; credls speaks
+``Position(line, character)`` in code points (``credls.text``). This module is
+the only place that converts between the two. Node shapes are described in
+powershell.md §9.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import tree_sitter_powershell
+from tree_sitter import Language, Node, Parser, Point, Query, QueryCursor, Tree
+
+from credls.text import LineIndex, Position, Range
+
+LANGUAGE = Language(tree_sitter_powershell.language())
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _for_tree_sitter(source: bytes) -> bytes:
+    """tree-sitter-powershell ends lines at "\n" only; PowerShell and credls also
+    at a lone "\r". Same length, so every byte offset stays valid."""
+    return _LONE_CR.sub(b"\n", source) if b"\r" in source else source
+
+
+# One query, one traversal in C (powershell.md §9: a Python walk over the
+# ~70,000 nodes of a 5,000-line script is too slow). Every analysis pass of a
+# document shares these captures.
+_INDEX_QUERY = """
+(command) @command
+(assignment_expression) @assignment
+(invokation_expression (variable) (member_name) (argument_list)) @method_call
+(function_statement) @function
+(script_block_expression) @script_block
+(parameter_list) @param_list
+(foreach_statement (variable) @loop_var)
+(pipeline_chain "|" . (command) @piped)
+(if_statement (statement_block) @if_block)
+(elseif_clause) @branch
+(else_clause) @branch
+(switch_clause) @branch
+(try_statement (statement_block) @try_block)
+(catch_clause) @branch
+(trap_statement) @branch
+(foreach_statement) @loop
+(for_statement) @loop
+(while_statement) @loop
+(do_statement) @loop
+(ERROR) @error
+"""
+
+
+_QUERY = Query(LANGUAGE, _INDEX_QUERY)
+
+
+@dataclass(frozen=True)
+class SyntaxIndex:
+    """Nodes of interest, by capture name, each list in document order."""
+
+    commands: tuple[Node, ...]
+    assignments: tuple[Node, ...]
+    method_calls: tuple[Node, ...]
+    functions: tuple[Node, ...]
+    script_blocks: tuple[Node, ...]
+    param_lists: tuple[Node, ...]
+    loop_vars: tuple[Node, ...]
+    branches: tuple[Node, ...]
+    if_blocks: tuple[Node, ...]
+    try_blocks: tuple[Node, ...]
+    piped: frozenset[int]  # start bytes of commands that receive pipeline input
+    loops: tuple[Node, ...]
+    errors: tuple[Node, ...]
+
+
+def _sorted(nodes: Iterable[Node]) -> tuple[Node, ...]:
+    return tuple(sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)))
+
+
+def _point(data: bytes, offset: int) -> Point:
+    """tree-sitter point of a byte offset: rows end at ``\\n`` only."""
+    row = data.count(b"\n", 0, offset)
+    col = offset - (data.rfind(b"\n", 0, offset) + 1)
+    point: Point = Point(row, col)
+    return point
+
+
+class PowerShellDocument:
+    """A PowerShell script parsed with tree-sitter; edits reparse incrementally.
+
+    ``text`` is the decoded text (``credls.source.decode`` handles BOMs,
+    UTF-16 and CRLF). Never raises on any text: tree-sitter always yields a
+    tree, with ERROR/MISSING nodes where the script is broken.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._parser = Parser(LANGUAGE)
+        self.version = 0
+        self.changed_ranges: tuple[Range, ...] = ()
+        self.changed_byte_ranges: tuple[tuple[int, int], ...] = ()
+        self._set_text(text)
+        self.tree: Tree = self._parser.parse(self._ts_source)
+
+    # --- text and offsets ------------------------------------------------------
+
+    def _set_text(self, text: str) -> None:
+        self.text = text
+        # surrogatepass keeps lone surrogates (undecodable input bytes, see
+        # credls.source) as 3-byte sequences so offsets stay consistent.
+        self.source = text.encode("utf-8", "surrogatepass")
+        self._ts_source = _for_tree_sitter(self.source)
+        self.lines = LineIndex(text)
+        self._index: SyntaxIndex | None = None
+        self._ascii = len(self.source) == len(text)
+        if self._ascii:
+            self._byte_starts: list[int] = []
+            self._line_ascii: list[bool] = []
+            return
+        starts = [0]
+        starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
+        byte_starts = []
+        ascii_flags = []
+        total = 0
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else len(text)
+            chunk = text[start:end]
+            byte_starts.append(total)
+            n = len(chunk.encode("utf-8", "surrogatepass"))
+            ascii_flags.append(n == len(chunk))
+            total += n
+        self._byte_starts = byte_starts
+        self._line_ascii = ascii_flags
+
+    def position(self, byte_offset: int) -> Position:
+        """Position (code points) of a UTF-8 byte offset in ``source``."""
+        byte_offset = max(0, min(byte_offset, len(self.source)))
+        if self._ascii:
+            return self.lines.position(byte_offset)
+        line = bisect.bisect_right(self._byte_starts, byte_offset) - 1
+        col = byte_offset - self._byte_starts[line]
+        if self._line_ascii[line]:
+            return Position(line, col)
+        start = self._byte_starts[line]
+        prefix = self.source[start : start + col].decode("utf-8", "surrogatepass")
+        return Position(line, len(prefix))
+
+    def byte_offset(self, pos: Position) -> int:
+        """UTF-8 byte offset of a position (clamped like ``LineIndex.offset``)."""
+        offset = self.lines.offset(pos)
+        return self._byte_of_offset(offset)
+
+    def _byte_of_offset(self, offset: int) -> int:
+        if self._ascii:
+            return offset
+        pos = self.lines.position(offset)
+        start = self._byte_starts[pos.line]
+        if self._line_ascii[pos.line]:
+            return start + pos.character
+        line_start = self.lines.line_start(pos.line)
+        chunk = self.text[line_start:offset]
+        return start + len(chunk.encode("utf-8", "surrogatepass"))
+
+    def range(self, start_byte: int, end_byte: int) -> Range:
+        return Range(self.position(start_byte), self.position(end_byte))
+
+    def node_range(self, node: Node) -> Range:
+        # Rows agree with credls lines because lone CRs reach tree-sitter as LFs.
+        return Range(self._point_position(node.start_point), self._point_position(node.end_point))
+
+    def _point_position(self, point: Point) -> Position:
+        """Position of a tree-sitter point (row, byte column); rows must match lines."""
+        row, col = point
+        if self._ascii or self._line_ascii[row]:
+            return Position(row, col)
+        start = self._byte_starts[row]
+        return Position(row, len(self.source[start : start + col].decode("utf-8", "surrogatepass")))
+
+    def node_text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
+
+    def slice(self, start_byte: int, end_byte: int) -> str:
+        return self.source[start_byte:end_byte].decode("utf-8", "surrogatepass")
+
+    # --- tree ------------------------------------------------------------------
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    @property
+    def has_errors(self) -> bool:
+        return self.tree.root_node.has_error
+
+    def index(self) -> SyntaxIndex:
+        """Captures of the shared query, computed once per tree version."""
+        if self._index is None:
+            caps = QueryCursor(_QUERY).captures(self.tree.root_node)
+
+            def get(name: str) -> tuple[Node, ...]:
+                return _sorted(caps.get(name, ()))
+
+            self._index = SyntaxIndex(
+                commands=get("command"),
+                assignments=get("assignment"),
+                method_calls=get("method_call"),
+                functions=get("function"),
+                script_blocks=get("script_block"),
+                param_lists=get("param_list"),
+                loop_vars=get("loop_var"),
+                branches=get("branch"),
+                if_blocks=get("if_block"),
+                try_blocks=get("try_block"),
+                piped=frozenset(n.start_byte for n in caps.get("piped", ())),
+                loops=get("loop"),
+                errors=get("error"),
+            )
+        return self._index
+
+    # --- edits -----------------------------------------------------------------
+
+    def apply_edit(self, start: Position, end: Position, new_text: str) -> tuple[Range, ...]:
+        """Replace ``[start, end)`` with ``new_text`` and reparse incrementally.
+
+        Returns (and keeps in ``changed_ranges``) the ranges of the new text
+        whose syntax may differ from before: tree-sitter's changed ranges plus
+        the edited span itself (a change inside one token is not a structural
+        change for tree-sitter, but its text did change).
+        """
+        if end < start:
+            start, end = end, start
+        start_off = self.lines.offset(start)
+        end_off = self.lines.offset(end)
+        start_b = self._byte_of_offset(start_off)
+        end_b = self._byte_of_offset(end_off)
+        segment = new_text.encode("utf-8", "surrogatepass")
+        old_ts = self._ts_source
+        new_end_b = start_b + len(segment)
+        if start_b > 0 and old_ts[start_b - 1 : start_b] in (b"\r", b"\n"):
+            # A CR just before the edit may turn from lone to CRLF or back, which
+            # changes its tree-sitter byte: include it in the edited span.
+            start_b -= 1
+
+        old_tree = self.tree
+        self._set_text(self.text[:start_off] + new_text + self.text[end_off:])
+        old_tree.edit(
+            start_byte=start_b,
+            old_end_byte=end_b,
+            new_end_byte=new_end_b,
+            start_point=_point(old_ts, start_b),
+            old_end_point=_point(old_ts, end_b),
+            new_end_point=_point(self._ts_source, new_end_b),
+        )
+        self.tree = self._parser.parse(self._ts_source, old_tree)
+        self.version += 1
+
+        spans = [(r.start_byte, r.end_byte) for r in old_tree.changed_ranges(self.tree)]
+        spans.append((start_b, new_end_b))
+        merged = _merge(spans)
+        self.changed_byte_ranges = tuple(merged)
+        self.changed_ranges = tuple(self.range(s, e) for s, e in merged)
+        return self.changed_ranges
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def parse(text: str) -> PowerShellDocument:
+    """Parse a script; shorthand for ``PowerShellDocument(text)``."""
+    return PowerShellDocument(text)
