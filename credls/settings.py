@@ -7,6 +7,7 @@ holds the values and their defaults.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from enum import Enum
@@ -57,3 +58,13 @@ class Settings:
     platform: Platform = field(default_factory=Platform.current)
     powershell_version: ModuleVersion = ModuleVersion.V4
     stores: StoreSettings = field(default_factory=StoreSettings)
+    # The configuration file these settings came from, if any: `exclude`
+    # patterns are anchored at its folder (else at the working directory).
+    config_path: str | None = None
+
+    @property
+    def project_root(self) -> str:
+        """Folder that ``exclude`` patterns are relative to."""
+        if self.config_path:
+            return os.path.dirname(os.path.abspath(self.config_path))
+        return os.getcwd()
