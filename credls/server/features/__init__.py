@@ -1,0 +1,1 @@
+"""Editor features; each module's ``register(server)`` attaches its LSP handlers."""

@@ -1,0 +1,198 @@
+"""Open documents: text kept in sync with the client's incremental edits.
+
+Edits arrive on the event loop; the core (analysis, parsers) runs on one worker
+thread. A document therefore hands the worker immutable ``Snapshot`` values and
+queues edits for its PowerShell syntax tree, which the worker applies in order
+when it next needs the tree (incremental reparse, ``credls.powershell.parser``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from credls.document import DocumentKind
+from credls.server.convert import from_lsp_range, uri_to_path
+from credls.text import Encoding, LineIndex, Position
+
+if TYPE_CHECKING:
+    from credls.ini.parser import IniFile
+    from credls.powershell.parser import PowerShellDocument
+
+# Larger documents are not analysed: the answer would come too late to help.
+MAX_ANALYSED_CHARS = 16 * 1024 * 1024
+
+# Past this many queued edits a never-used syntax tree is dropped, not replayed.
+_MAX_QUEUED_EDITS = 2000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of a document, safe to read from any thread."""
+
+    uri: str
+    version: int
+    text: str
+    language_id: str
+    path: str | None  # the file on disk, None for untitled buffers
+    doc: OpenDocument = field(compare=False, repr=False)
+
+    @property
+    def display_path(self) -> str:
+        return self.path or self.uri
+
+    def index(self) -> LineIndex:
+        return self.doc.index_for(self.text)
+
+    def ini(self) -> IniFile:
+        return self.doc.ini_for(self.text)
+
+    @property
+    def too_large(self) -> bool:
+        return len(self.text) > MAX_ANALYSED_CHARS
+
+    @property
+    def current(self) -> bool:
+        """Still the document's latest version (and the document still open)."""
+        return self.doc.open and self.doc.version == self.version
+
+
+class OpenDocument:
+    """A document the client has open."""
+
+    def __init__(self, uri: str, language_id: str, version: int, text: str) -> None:
+        self.uri = uri
+        self.language_id = language_id or ""
+        self.path = uri_to_path(uri)
+        self.version = version
+        self.text = text
+        self.open = True
+        self.kind: DocumentKind | None = None  # decided by the worker (needs settings)
+        self._lock = threading.Lock()
+        self._index: tuple[str, LineIndex] | None = None
+        self._ini: tuple[str, IniFile] | None = None
+        self._ps: PowerShellDocument | None = None
+        self._ps_tracking = False  # edits are queued once a tree exists or is being built
+        self._ps_edits: deque[tuple[Position, Position, str] | str] = deque()
+
+    # --- derived views (cached per text) ------------------------------------------
+
+    def index_for(self, text: str) -> LineIndex:
+        cached = self._index
+        if cached is not None and cached[0] is text:
+            return cached[1]
+        index = LineIndex(text)
+        self._index = (text, index)
+        return index
+
+    def index(self) -> LineIndex:
+        return self.index_for(self.text)
+
+    def ini_for(self, text: str) -> IniFile:
+        cached = self._ini
+        if cached is not None and cached[0] is text:
+            return cached[1]
+        from credls.ini.parser import parse
+
+        ini = parse(text)
+        self._ini = (text, ini)
+        return ini
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.uri, self.version, self.text, self.language_id, self.path, self)
+
+    # --- edits (event loop) ---------------------------------------------------------
+
+    def apply_changes(
+        self,
+        version: int,
+        changes: Sequence[types.TextDocumentContentChangeEvent],
+        enc: Encoding,
+    ) -> None:
+        """Apply ``didChange`` content changes in order (ranges in client units)."""
+        with self._lock:
+            for change in changes:
+                if isinstance(change, types.TextDocumentContentChangePartial):
+                    index = self.index()
+                    rng = from_lsp_range(index, change.range, enc)
+                    start = index.offset(rng.start)
+                    end = index.offset(rng.end)
+                    self.text = self.text[:start] + change.text + self.text[end:]
+                    self._queue_ps((rng.start, rng.end, change.text))
+                else:
+                    self.text = change.text
+                    self._queue_ps(change.text)
+            self.version = version
+
+    def _queue_ps(self, edit: tuple[Position, Position, str] | str) -> None:
+        if not self._ps_tracking:
+            return  # no tree yet: it will be built from the text when first needed
+        if len(self._ps_edits) >= _MAX_QUEUED_EDITS:
+            # A tree nobody reads: replace the backlog by one whole-text reset.
+            self._ps_edits.clear()
+            edit = self.text
+        self._ps_edits.append(edit)
+
+    # --- PowerShell syntax tree (worker thread) ---------------------------------------
+
+    def powershell(self) -> PowerShellDocument:
+        """The script's syntax tree, brought up to date incrementally (worker thread)."""
+        from credls.powershell.parser import PowerShellDocument
+
+        with self._lock:
+            ps = self._ps
+            base = self.text if ps is None else None
+            self._ps_tracking = True
+            edits = list(self._ps_edits)
+            self._ps_edits.clear()
+        if base is not None:
+            ps = PowerShellDocument(base)
+        assert ps is not None
+        for edit in edits:
+            if isinstance(edit, str):
+                ps = PowerShellDocument(edit)
+            else:
+                ps.apply_edit(*edit)
+        self._ps = ps
+        return ps
+
+
+class DocumentStore:
+    """Open documents by URI."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, OpenDocument] = {}
+
+    def open(self, item: types.TextDocumentItem) -> OpenDocument:
+        doc = OpenDocument(item.uri, item.language_id, item.version, item.text)
+        old = self._docs.get(item.uri)
+        if old is not None:
+            old.open = False
+        self._docs[item.uri] = doc
+        return doc
+
+    def get(self, uri: str) -> OpenDocument | None:
+        return self._docs.get(uri)
+
+    def close(self, uri: str) -> OpenDocument | None:
+        doc = self._docs.pop(uri, None)
+        if doc is not None:
+            doc.open = False
+        return doc
+
+    def all(self) -> list[OpenDocument]:
+        return list(self._docs.values())
+
+    def by_path(self, path: str) -> OpenDocument | None:
+        import os
+
+        want = os.path.normcase(os.path.abspath(path))
+        for doc in self._docs.values():
+            if doc.path is not None and os.path.normcase(os.path.abspath(doc.path)) == want:
+                return doc
+        return None

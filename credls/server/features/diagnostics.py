@@ -1,0 +1,246 @@
+"""Diagnostics: debounced analysis per document, pushed or pulled.
+
+Implements ``textDocument/publishDiagnostics`` (push), and ``textDocument/diagnostic``
+plus ``workspace/diagnostic`` (pull) for clients that can pull *and* be asked to
+re-pull (see ``ClientFeatures.pull_mode`` for why it is one or the other).
+
+Debouncing is one asyncio task per document on the event loop: an edit cancels
+the pending task and starts a new one. Results are cached per (document
+version, settings/store generation); a stale result is never published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from credls.server.app import guarded
+from credls.server.convert import to_lsp_diagnostic
+from credls.server.documents import MAX_ANALYSED_CHARS
+
+if TYPE_CHECKING:
+    from credls.diagnostic import Diagnostic
+    from credls.server.app import CredlsLanguageServer
+    from credls.server.documents import OpenDocument, Snapshot
+
+log = logging.getLogger("credls.server")
+
+_BINARY_PROBE = 8192
+
+
+@dataclass(frozen=True)
+class Result:
+    version: int
+    generation: int
+    core: tuple[Diagnostic, ...]
+    lsp: tuple[types.Diagnostic, ...]
+
+    @property
+    def result_id(self) -> str:
+        return f"{self.generation}.{self.version}"
+
+
+def analyze(ls: CredlsLanguageServer, snap: Snapshot, generation: int) -> Result | None:
+    """Worker thread: the snapshot's findings, or None when it is already stale."""
+    if not snap.current or generation != ls.generation:
+        return None
+    from credls.document import Document
+    from credls.source import SourceText
+
+    kind = ls.kind_of(snap)
+    text = snap.text
+    if "\x00" in text[:_BINARY_PROBE]:
+        log.info("%s looks binary: not checked", snap.display_path)
+        return Result(snap.version, generation, (), ())
+    if snap.too_large:
+        log.warning(
+            "%s has %d characters (limit %d): not checked",
+            snap.display_path,
+            len(text),
+            MAX_ANALYSED_CHARS,
+        )
+        return Result(snap.version, generation, (), ())
+    ws = ls.workspace_for(snap)
+    found = ws.analyze(Document(snap.display_path, SourceText(text), kind), snap.path)
+    index = snap.index()
+    c = ls.client
+    lsp = tuple(
+        to_lsp_diagnostic(
+            d,
+            index,
+            c.encoding,
+            ls.index_of,
+            related_info=c.related_information or c.pull_mode,
+            code_description=c.code_description or c.pull_mode,
+            tags=c.diagnostic_tags or frozenset({1, 2}),
+        )
+        for d in found
+    )
+    return Result(snap.version, generation, tuple(found), lsp)
+
+
+class DiagnosticsManager:
+    def __init__(self, server: CredlsLanguageServer) -> None:
+        self.ls = server
+        self._results: dict[str, Result] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._refresh: asyncio.Task[None] | None = None
+
+    # --- scheduling ------------------------------------------------------------------
+
+    def schedule(self, uri: str, delay_ms: int | None = None) -> None:
+        """(Re)start the debounce for ``uri``; push mode publishes when it fires."""
+        if self.ls.client.pull_mode:
+            return  # the client asks when it wants them
+        pending = self._tasks.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        delay = self.ls.options.debounce_ms if delay_ms is None else delay_ms
+        task = asyncio.get_running_loop().create_task(self._publish_later(uri, delay / 1000))
+        self._tasks[uri] = task
+        task.add_done_callback(lambda t: self._done(uri, t))
+
+    def _done(self, uri: str, task: asyncio.Task[None]) -> None:
+        if self._tasks.get(uri) is task:
+            del self._tasks[uri]
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("diagnostics for %s failed: %s", uri, type(exc).__name__)
+
+    async def _publish_later(self, uri: str, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await self.ls.wait_ready()
+        doc = self.ls.docs.get(uri)
+        if doc is None:
+            return
+        result = await self.current(doc)
+        if result is None or not doc.open or doc.version != result.version:
+            return  # a newer edit has its own task
+        if result.generation != self.ls.generation:
+            self.schedule(uri, delay_ms=0)
+            return
+        self.ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, version=result.version, diagnostics=list(result.lsp)
+            )
+        )
+
+    async def current(self, doc: OpenDocument) -> Result | None:
+        """Findings for the document's current version (cached, else computed now)."""
+        generation = self.ls.generation
+        cached = self._results.get(doc.uri)
+        if cached is not None and cached.version == doc.version and cached.generation == generation:
+            return cached
+        snap = doc.snapshot()
+        result = await self.ls.run_core(analyze, self.ls, snap, generation)
+        if result is not None and doc.open:
+            self._results[doc.uri] = result
+            # Stores and siblings to watch can change with each document opened.
+            await self.ls.watcher.update(await self.ls.run_core(self.ls.watch_paths))
+        return result
+
+    def cached(self, uri: str) -> Result | None:
+        return self._results.get(uri)
+
+    def revalidate_all(self) -> None:
+        """Settings or stores changed: recompute every open document's findings."""
+        if self.ls.client.pull_mode:
+            self._results.clear()
+            self._refresh = asyncio.get_running_loop().create_task(self._request_refresh())
+            return
+        for doc in self.ls.docs.all():
+            self.schedule(doc.uri, delay_ms=0)
+
+    async def _request_refresh(self) -> None:
+        try:
+            await self.ls.workspace_diagnostic_refresh_async(None)
+        except Exception as exc:
+            log.warning("workspace/diagnostic/refresh failed: %s", exc)
+
+    def forget(self, uri: str) -> None:
+        """The document closed: stop its work and clear what was published."""
+        pending = self._tasks.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        self._results.pop(uri, None)
+        if not self.ls.client.pull_mode:
+            self.ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks.values()):
+            task.cancel()
+        self._tasks.clear()
+
+
+# --- pull ----------------------------------------------------------------------------
+
+
+async def document_diagnostic(
+    ls: CredlsLanguageServer, params: types.DocumentDiagnosticParams
+) -> types.DocumentDiagnosticReport:
+    """Handle ``textDocument/diagnostic``."""
+    await ls.wait_ready()
+    doc = ls.docs.get(params.text_document.uri)
+    if doc is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    result = await ls.diagnostics.current(doc)
+    if result is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    if params.previous_result_id == result.result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
+    return types.RelatedFullDocumentDiagnosticReport(
+        items=list(result.lsp), result_id=result.result_id
+    )
+
+
+async def workspace_diagnostic(
+    ls: CredlsLanguageServer, params: types.WorkspaceDiagnosticParams
+) -> types.WorkspaceDiagnosticReport:
+    """Handle ``workspace/diagnostic``: every open document (a scan of closed ones comes later)."""
+    await ls.wait_ready()
+    previous = {p.uri: p.value for p in params.previous_result_ids}
+    items: list[types.WorkspaceDocumentDiagnosticReport] = []
+    for doc in ls.docs.all():
+        result = await ls.diagnostics.current(doc)
+        if result is None:
+            continue
+        if previous.get(doc.uri) == result.result_id:
+            items.append(
+                types.WorkspaceUnchangedDocumentDiagnosticReport(
+                    uri=doc.uri, version=result.version, result_id=result.result_id
+                )
+            )
+        else:
+            items.append(
+                types.WorkspaceFullDocumentDiagnosticReport(
+                    uri=doc.uri,
+                    version=result.version,
+                    items=list(result.lsp),
+                    result_id=result.result_id,
+                )
+            )
+    return types.WorkspaceDiagnosticReport(items=items)
+
+
+def register_pull(server: CredlsLanguageServer) -> None:
+    """Called from ``initialize`` when the client pulls: advertise the provider."""
+    server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier="credls", inter_file_dependencies=True, workspace_diagnostics=True
+        ),
+    )(guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))(document_diagnostic))
+    server.feature(types.WORKSPACE_DIAGNOSTIC)(
+        guarded(types.WorkspaceDiagnosticReport(items=[]))(workspace_diagnostic)
+    )
+
+
+def register(server: CredlsLanguageServer) -> None:
+    server.diagnostics = DiagnosticsManager(server)
