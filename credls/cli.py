@@ -1,8 +1,9 @@
 """The command line: ``credls check | profiles | explain | rules`` (interfaces.md, "Command line").
 
 Exit status: 0 nothing at or above ``--fail-on``; 1 findings; 2 usage error,
-unreadable configuration, unreadable file or internal error — always one line on
-stderr, a traceback only with ``--log-level debug``.
+unreadable configuration or internal error — always one line on stderr, a
+traceback only with ``--log-level debug``. A file that cannot be read gets one
+line on stderr and does not change the exit status.
 
 ``check`` keeps start-up small: rule families, pathspec and report formats are
 imported only when needed. Large runs use a process pool (fork where available)
@@ -112,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(explain)
     _log_option(explain, argparse.SUPPRESS)
 
+    # Listed for --help only: main() hands `serve` and its arguments to the
+    # server's own parser before argparse sees them.
+    sub.add_parser("serve", help="run the language server (stdio; --tcp --host --port)")
+
     rules = sub.add_parser("rules", help="list rules, or document one")
     rules.add_argument("code", nargs="?", metavar="CODE")
     rules.add_argument("--json", action="store_true")
@@ -134,15 +139,20 @@ def _positive_int(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; returns the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["serve"]:
+        from credls.server.__main__ import serve_main
+
+        return serve_main(arguments[1:])
     _safe_streams()
     args: argparse.Namespace | None = None
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(arguments)
         logging.basicConfig(
             level=args.log_level.upper(), format="credls: %(levelname)s: %(message)s"
         )
         if args.command is None:
-            raise UsageError("a command is required: check, profiles, explain, rules (see --help)")
+            raise UsageError("a command is required: check, serve, profiles, explain, rules (see --help)")
         handler = {
             "check": _cmd_check,
             "profiles": _cmd_profiles,
@@ -222,8 +232,8 @@ def _write_output(text: str, output: str | None) -> None:
 
 # --- check ------------------------------------------------------------------------------
 
-# What a worker returns for a chunk: findings, error lines, notices, files, failed.
-_ChunkResult = tuple[list[Finding], list[str], list[str], int, bool]
+# What a worker returns for a chunk: findings, error lines, notices, files.
+_ChunkResult = tuple[list[Finding], list[str], list[str], int]
 
 
 @dataclass
@@ -232,15 +242,13 @@ class _Outcome:
     errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     files: int = 0
-    failed: bool = False
 
     def merge(self, other: _ChunkResult) -> None:
-        findings, errors, notices, files, failed = other
+        findings, errors, notices, files = other
         self.findings += findings
         self.errors += errors
         self.notices += notices
         self.files += files
-        self.failed = self.failed or failed
 
 
 _WORKSPACE: Workspace | None = None
@@ -261,14 +269,14 @@ def _check_chunk(paths: Iterable[str]) -> _ChunkResult:
     findings: list[Finding] = []
     notices: list[str] = []
     files = 0
-    failed = False
     before = len(ws.errors)
     for path in paths:
         try:
             data = _read(path)
         except OSError as exc:
+            # Bad input, not a usage error: one line, and the exit status
+            # stays that of the findings (exit 2 is for usage and config).
             notices.append(f"credls: cannot read {path}: {exc.strerror or type(exc).__name__}")
-            failed = True
             continue
         if data is None:
             notices.append(f"credls: skipping {path}: larger than {MAX_FILE_BYTES >> 20} MB")
@@ -280,7 +288,7 @@ def _check_chunk(paths: Iterable[str]) -> _ChunkResult:
         findings.extend(map(Finding.of, found))
     errors = ws.errors[before:]
     del ws.errors[before:]
-    return findings, errors, notices, files, failed
+    return findings, errors, notices, files
 
 
 def _read(path: str) -> bytes | None:
@@ -391,7 +399,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     )
     _write_output(formatter(args.format)(report, color=color), args.output)
 
-    if problems or outcome.errors or outcome.failed:
+    if problems or outcome.errors:
         return 2
     if args.exit_zero:
         return 0
@@ -425,7 +433,7 @@ def _check_stdin(ws: Workspace, name: str | None) -> _ChunkResult:
     found = ws.analyze(doc, None)
     errors = ws.errors[before:]
     del ws.errors[before:]
-    return [Finding.of(d) for d in found], errors, [], 1, False
+    return [Finding.of(d) for d in found], errors, [], 1
 
 
 # --- profiles / explain -------------------------------------------------------------
