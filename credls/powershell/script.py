@@ -1,0 +1,345 @@
+"""The analysis model of one script: document → calls → flow → per-call resolution.
+
+``script_model(doc, ctx)`` parses the script (tree-sitter), finds the AWS calls
+with their bound parameters, follows the script's store and session effects
+(``credls.powershell.flow``) and resolves each call's credentials
+(``credls.resolver.resolve_call``) with the module version in effect there
+(powershell.md §0 "Rule for credls": ``#Requires -Modules``,
+``Import-Module … -RequiredVersion``, else the ``powershell-version`` setting).
+
+Models are cached per document text and store context, so the rules and the
+language server (hover, completion) share one analysis per document version.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from credls.document import Document
+from credls.powershell.calls import BoundParameter, CmdletCall, find_calls
+from credls.powershell.catalog import CmdletKind
+from credls.powershell.flow import (
+    Effect,
+    FlowResult,
+    FlowState,
+    Location,
+    is_dynamic,
+    profile_binding,
+    resolve_location,
+    run_flow,
+    static_text,
+)
+from credls.powershell.parser import PowerShellDocument
+from credls.powershell.values import Dynamic as DynamicValue
+from credls.resolver import Dynamic, Resolution, resolve_call
+from credls.rules.context import CheckContext
+from credls.settings import ModuleVersion, Platform
+from credls.store.chain import StoreChain
+from credls.text import LineIndex, Position, Range
+
+# Cmdlets that run the credential search themselves (powershell.md §3.1).
+_RESOLVING = frozenset(
+    {"Set-AWSCredential", "New-AWSCredential", "Initialize-AWSDefaultConfiguration"}
+)
+
+# --- module version -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """Which AWS Tools for PowerShell major version a call is modelled with, and why."""
+
+    version: ModuleVersion
+    source: str  # "settings" | "#Requires" | "Import-Module"
+    range: Range | None = None
+    module: str | None = None
+    declared: str | None = None  # the version text as written
+
+    def describe(self) -> str:
+        if self.source == "settings":
+            return f"module {self.version.value} (powershell-version setting)"
+        what = f"{self.module} {self.declared}" if self.declared else (self.module or "")
+        line = f" on line {self.range.start.line + 1}" if self.range else ""
+        return f"module {self.version.value} ({self.source} {what}{line})".replace("  ", " ")
+
+
+_REQUIRES = re.compile(r"^[ \t]*#requires\b([^\r\n]*)", re.I | re.M)
+_AWS_MODULE = re.compile(r"\b(AWS\.Tools\.[A-Za-z0-9.]+|AWSPowerShell(?:\.NetCore)?)\b", re.I)
+_HASHTABLE = re.compile(r"@\{([^}]*)\}")
+_HASH_NAME = re.compile(r"ModuleName\s*=\s*['\"]?([A-Za-z0-9_.]+)", re.I)
+_HASH_VERSION = re.compile(
+    r"(RequiredVersion|ModuleVersion|MaximumVersion)\s*=\s*['\"]?(\d+(?:\.\d+)*)", re.I
+)
+_PARAM_VERSION = re.compile(
+    r"-(RequiredVersion|MinimumVersion|MaximumVersion|Version)\s*:?\s*['\"]?(\d+(?:\.\d+)*)", re.I
+)
+_IMPORT_COMMANDS = frozenset({"import-module", "ipmo"})
+
+
+def _major(version: str) -> ModuleVersion:
+    try:
+        major = int(version.split(".", 1)[0])
+    except ValueError:
+        return ModuleVersion.V4
+    return ModuleVersion.V5 if major >= 5 else ModuleVersion.V4
+
+
+def _requires(text: str, lines: LineIndex) -> list[ModuleInfo]:
+    """``#Requires -Modules`` lines naming an AWS module with a version."""
+    out: list[ModuleInfo] = []
+    for m in _REQUIRES.finditer(text):
+        args = m.group(1)
+        if "-modules" not in args.lower():
+            continue
+        rng = Range(lines.position(m.start()), lines.position(m.end(1)))
+        for h in _HASHTABLE.finditer(args):
+            name = _HASH_NAME.search(h.group(1))
+            ver = _HASH_VERSION.search(h.group(1))
+            if name and ver and _AWS_MODULE.fullmatch(name.group(1)):
+                out.append(
+                    ModuleInfo(_major(ver.group(2)), "#Requires", rng, name.group(1), ver.group(2))
+                )
+    return out
+
+
+def _imports(doc: PowerShellDocument) -> list[ModuleInfo]:
+    """``Import-Module <AWS module> -RequiredVersion x`` (and -FullyQualifiedName tables)."""
+    out: list[ModuleInfo] = []
+    for node in doc.index().commands:
+        name = node.child_by_field_name("command_name")
+        if name is None or doc.node_text(name).lower() not in _IMPORT_COMMANDS:
+            continue
+        text = doc.node_text(node)
+        module = _AWS_MODULE.search(text)
+        if module is None:
+            continue
+        ver = _PARAM_VERSION.search(text) or _HASH_VERSION.search(text)
+        if ver is None:
+            continue
+        out.append(
+            ModuleInfo(
+                _major(ver.group(2)),
+                "Import-Module",
+                doc.node_range(node),
+                module.group(1),
+                ver.group(2),
+            )
+        )
+    return out
+
+
+# --- the model ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """One AWS call with everything the rules and the hover need.
+
+    ``state`` is the flow state before the call; ``resolution`` the
+    credential search of a cmdlet that runs one (service cmdlets,
+    Set-/New-AWSCredential, Initialize-AWSDefaultConfiguration), else None.
+    """
+
+    call: CmdletCall
+    state: FlowState
+    effect: Effect | None
+    module: ModuleInfo
+    platform: Platform
+    profile: BoundParameter | None
+    location: Location | None
+
+    @cached_property
+    def resolution(self) -> Resolution | None:
+        """Computed on first use (the hover needs it, the rules do not)."""
+        return _resolve(
+            self.call, self.state, self.module, self.platform, self.profile, self.location
+        )
+
+    @property
+    def profile_name(self) -> str | None:
+        return static_text(self.profile)
+
+    @property
+    def broken(self) -> bool:
+        """The call touches a syntax error (the user is typing): rules stay quiet."""
+        return self.state.context == "error"
+
+
+@dataclass
+class ScriptModel:
+    """Everything credls knows about one script, for one store context."""
+
+    path: str
+    script_dir: str
+    document: PowerShellDocument
+    calls: tuple[CmdletCall, ...]
+    modules: tuple[ModuleInfo, ...]  # #Requires and Import-Module declarations
+    flow: FlowResult
+    infos: tuple[CallInfo, ...]
+    platform: Platform
+    has_stores: bool  # False: no store chain (profile rules stay quiet)
+
+    def info_at(self, pos: Position) -> CallInfo | None:
+        """The innermost call whose range contains ``pos``."""
+        best: CallInfo | None = None
+        for info in self.infos:
+            r = info.call.range
+            if r.start <= pos <= r.end and (best is None or best.call.range.start <= r.start):
+                best = info
+        return best
+
+
+class _ModuleLookup:
+    """The module version in effect at a call: the last ``Import-Module`` before it,
+    else the first versioned ``#Requires`` (script-wide), else the setting."""
+
+    def __init__(self, default: ModuleInfo, modules: Sequence[ModuleInfo]) -> None:
+        requires = [m for m in modules if m.source == "#Requires"]
+        self.default = requires[0] if requires else default
+        self.imports = [m for m in modules if m.source == "Import-Module" and m.range]
+        self.ends = [m.range.end for m in self.imports if m.range is not None]
+
+    def at(self, call: CmdletCall) -> ModuleInfo:
+        i = bisect.bisect_right(self.ends, call.range.start)
+        return self.imports[i - 1] if i else self.default
+
+
+def _bound(call: CmdletCall, name: str) -> bool:
+    b = call.parameter(name)
+    return b is not None and not b.missing_value and not b.conditional
+
+
+def _resolve(
+    call: CmdletCall,
+    state: FlowState,
+    module: ModuleInfo,
+    platform: Platform,
+    profile: BoundParameter | None,
+    location: Location | None,
+) -> Resolution | None:
+    if call.cmdlet.kind is not CmdletKind.SERVICE and call.name not in _RESOLVING:
+        return None
+    name: str | Dynamic | None = None
+    if profile is not None and not profile.missing_value:
+        text = static_text(profile)
+        if text is not None:
+            name = text
+        elif is_dynamic(profile):
+            v = profile.value
+            name = Dynamic(v.reason if isinstance(v, DynamicValue) else "a run-time value")
+    loc = location.path if location is not None else None
+    return resolve_call(
+        state.chain,
+        platform,
+        module.version,
+        access_key=_bound(call, "AccessKey"),
+        secret_key=_bound(call, "SecretKey"),
+        session_token=_bound(call, "SessionToken"),
+        profile_name=name,
+        profile_location=loc,
+        credential=_bound(call, "Credential") or call.pipeline_input,
+        session_profile=state.session.for_resolver(),
+    )
+
+
+def build_model(
+    path: str,
+    document: PowerShellDocument,
+    ctx: CheckContext,
+    calls: Sequence[CmdletCall] | None = None,
+) -> ScriptModel:
+    """The model of a parsed script (use ``script_model`` for the cached one)."""
+    settings = ctx.settings
+    platform = ctx.chain.platform if ctx.chain is not None else settings.platform
+    base = ctx.chain or StoreChain(platform, known_profiles=settings.known_profiles)
+    script_dir = os.path.dirname(os.path.abspath(path)) if path and path != "-" else os.getcwd()
+    found = tuple(find_calls(document) if calls is None else calls)
+    modules = tuple(
+        sorted(
+            _requires(document.text, document.lines) + _imports(document),
+            key=lambda m: m.range.start if m.range else Position(0, 0),
+        )
+    )
+    lookup = _ModuleLookup(ModuleInfo(settings.powershell_version, "settings"), modules)
+    flow = run_flow(document, found, base.overlay(), script_dir)
+    infos: list[CallInfo] = []
+    for call, state, effect in zip(found, flow.states, flow.effects, strict=True):
+        module = lookup.at(call)
+        profile = profile_binding(call)
+        loc_b = call.parameter("ProfileLocation")
+        location = resolve_location(loc_b, script_dir) if loc_b is not None else None
+        infos.append(CallInfo(call, state, effect, module, platform, profile, location))
+    return ScriptModel(
+        path,
+        script_dir,
+        document,
+        found,
+        modules,
+        flow,
+        tuple(infos),
+        platform,
+        ctx.chain is not None,
+    )
+
+
+# --- cache --------------------------------------------------------------------------
+
+_MAX_CACHED = 32
+
+
+@dataclass
+class _Entry:
+    text: str
+    document: PowerShellDocument
+    calls: tuple[CmdletCall, ...]
+    models: dict[tuple[object, ...], tuple[StoreChain | None, ScriptModel]]
+
+
+_CACHE: OrderedDict[str, _Entry] = OrderedDict()
+
+
+def _context_key(ctx: CheckContext) -> tuple[object, ...]:
+    s = ctx.settings
+    return (id(ctx.chain), s.platform, s.powershell_version, tuple(s.known_profiles))
+
+
+def script_model(doc: Document, ctx: CheckContext) -> ScriptModel:
+    """The model of a PowerShell document, cached per (path, text, store context)."""
+    text = doc.text
+    entry = _CACHE.get(doc.path)
+    if entry is None or entry.text != text:
+        document = PowerShellDocument(text)
+        entry = _Entry(text, document, tuple(find_calls(document)), {})
+        _CACHE[doc.path] = entry
+        while len(_CACHE) > _MAX_CACHED:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(doc.path)
+    key = _context_key(ctx)
+    cached = entry.models.get(key)
+    if cached is not None and cached[0] is ctx.chain:
+        return cached[1]
+    model = build_model(doc.path, entry.document, ctx, entry.calls)
+    entry.models.clear()  # one store context per document is the common case
+    entry.models[key] = (ctx.chain, model)
+    return model
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+__all__ = [
+    "CallInfo",
+    "ModuleInfo",
+    "ScriptModel",
+    "build_model",
+    "clear_cache",
+    "script_model",
+]

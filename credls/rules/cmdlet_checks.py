@@ -1,0 +1,347 @@
+"""CRED401-CRED407 over a script model (declared in ``credls.rules.cmdlets``).
+
+Kept apart from the declarations so that listing the rules (``credls rules``,
+SARIF, every ``check`` start-up) does not load tree-sitter.
+"""
+
+from __future__ import annotations
+
+from credls.diagnostic import Diagnostic, Fix, Tag, TextEdit
+from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
+from credls.powershell.catalog import CmdletKind, lookup_command
+from credls.powershell.flow import static_text
+from credls.powershell.script import ScriptModel
+from credls.rules import scripts
+from credls.rules.cmdlets import (
+    AMBIGUOUS_PARAMETER,
+    DEPRECATED_CMDLET,
+    DEPRECATED_PARAMETER,
+    KEYS_OVERRIDE_PROFILE,
+    MISSING_PARAMETER_VALUE,
+    OVERWRITES_DEFAULT_PROFILE,
+    PARTIAL_LITERAL_CREDENTIALS,
+)
+from credls.text import Position, Range
+
+_VALUE_PARAMETERS = frozenset(
+    {
+        "AccessKey",
+        "SecretKey",
+        "SessionToken",
+        "ProfileName",
+        "ProfileLocation",
+        "Credential",
+        "NetworkCredential",
+        "StoreAs",
+        "RoleArn",
+        "SourceProfile",
+        "Region",
+    }
+)
+_DEPRECATED_NAMES = {"storedcredentials": "ProfileName"}
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _shift(p: Position, n: int) -> Position:
+    return Position(p.line, p.character + n)
+
+
+def _rename_call(model: ScriptModel, call: CmdletCall, canonical: str) -> TextEdit:
+    new = f"{call.module}\\{canonical}" if call.module else canonical
+    return TextEdit(model.path, call.name_range, new)
+
+
+def _parameter_rename(model: ScriptModel, b: BoundParameter, new: str) -> TextEdit | None:
+    """Rename a typed parameter, a splat key or the parameter part of a default key."""
+    rng = b.name_range
+    if rng is None or rng.start.line != rng.end.line:
+        return None
+    lines = model.document.lines
+    span = model.document.text[lines.offset(rng.start) : lines.offset(rng.end)]
+    written = _written_parameter(b)
+    if b.source is BindingSource.TYPED:
+        idx = 1 if span.startswith("-") else -1
+    elif b.source is BindingSource.SPLAT:
+        idx = span.lower().find(written.lower())
+    elif b.source is BindingSource.DEFAULT_VALUES:
+        colon = span.rfind(":")
+        idx = span.lower().find(written.lower(), colon + 1) if colon >= 0 else -1
+    else:
+        idx = -1
+    if idx < 0 or not written:
+        return None
+    at = Range(_shift(rng.start, idx), _shift(rng.start, idx + len(written)))
+    return TextEdit(model.path, at, new)
+
+
+def _written_parameter(b: BoundParameter) -> str:
+    if b.source is BindingSource.DEFAULT_VALUES:
+        return b.written.partition(":")[2].strip()
+    return b.written
+
+
+# --- CRED401 ------------------------------------------------------------------------------
+
+_REMOVE = lookup_command("Remove-AWSCredentialProfile")
+
+
+def _clear_used_as_remove(call: CmdletCall) -> bool:
+    if call.name != "Clear-AWSCredential" or _REMOVE is None:
+        return False
+    if call.arguments:
+        return True
+    for u in call.unknown:
+        m = _REMOVE.spec.match(u.written)
+        if m.parameter is not None and m.parameter.name == "ProfileName":
+            return True
+    return False
+
+
+def deprecated_cmdlet(model: ScriptModel, call: CmdletCall) -> Diagnostic | None:
+    path = model.path
+    if _clear_used_as_remove(call):
+        safe = call.parameter("Scope") is None
+        fix = (
+            Fix(
+                "Use Remove-AWSCredentialProfile",
+                (_rename_call(model, call, "Remove-AWSCredentialProfile"),),
+            )
+            if safe
+            else None
+        )
+        return Diagnostic(
+            DEPRECATED_CMDLET.code,
+            f"{call.written_name} does not delete a stored profile: it only clears the shell's "
+            "session credentials; use Remove-AWSCredentialProfile to delete a profile",
+            path,
+            call.name_range,
+            tags=(Tag.DEPRECATED,),
+            fix=fix,
+        )
+    if call.legacy_alias and call.alias:
+        canonical = call.cmdlet.name
+        return Diagnostic(
+            DEPRECATED_CMDLET.code,
+            f"{call.alias} is a legacy alias of {canonical}; use {canonical}",
+            path,
+            call.name_range,
+            tags=(Tag.DEPRECATED,),
+            fix=Fix(f"Use {canonical}", (_rename_call(model, call, canonical),)),
+        )
+    return None
+
+
+# --- CRED402 ------------------------------------------------------------------------------
+
+
+def deprecated_parameters(model: ScriptModel, call: CmdletCall) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for b in call.parameters:
+        if b.source is BindingSource.POSITIONAL:
+            continue
+        spec = call.cmdlet.parameter(b.name)
+        if spec is None:
+            continue
+        written = _written_parameter(b).lower()
+        new: str | None = None
+        if spec.deprecated_by:
+            new = spec.deprecated_by
+        elif spec.deprecated_aliases and any(
+            a.lower().startswith(written) for a in spec.deprecated_aliases
+        ):
+            others = [n for n in spec.names if n not in spec.deprecated_aliases]
+            if not any(n.lower().startswith(written) for n in others):
+                new = spec.name
+        if new is None:
+            continue
+        edit = _parameter_rename(model, b, new)
+        out.append(
+            Diagnostic(
+                DEPRECATED_PARAMETER.code,
+                f"-{_written_parameter(b)} is deprecated; use -{new}",
+                model.path,
+                b.name_range or b.value_range or call.name_range,
+                tags=(Tag.DEPRECATED,),
+                fix=Fix(f"Use -{new}", (edit,)) if edit is not None else None,
+            )
+        )
+    return out
+
+
+# --- CRED403 ------------------------------------------------------------------------------
+
+
+def overwrites_default(model: ScriptModel, call: CmdletCall) -> Diagnostic | None:
+    if call.name == "Initialize-AWSDefaultConfiguration":
+        source = static_text(call.parameter("ProfileName"))
+        if source:
+            what = f"copies profile '{source}' over the `default` profile"
+        else:
+            what = "writes the credentials it finds (or prompts for) into the `default` profile"
+        return Diagnostic(
+            OVERWRITES_DEFAULT_PROFILE.code,
+            f"{call.written_name} {what}, replacing what every tool that falls back to "
+            "`default` uses; use Set-AWSCredential -ProfileName for this session only",
+            model.path,
+            call.name_range,
+        )
+    if call.name == "Set-AWSCredential":
+        b = call.parameter("StoreAs")
+        target = static_text(b)
+        if b is not None and target is not None and target.casefold() == "default":
+            return Diagnostic(
+                OVERWRITES_DEFAULT_PROFILE.code,
+                f"{call.written_name} -StoreAs {target} replaces the keys of the `default` "
+                "profile that every tool falls back to",
+                model.path,
+                b.value_range or call.name_range,
+            )
+    return None
+
+
+# --- CRED404 ------------------------------------------------------------------------------
+
+
+def ambiguous_parameters(model: ScriptModel, call: CmdletCall) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for a in call.ambiguous:
+        matches = " ".join(f"-{c}" for c in a.candidates)
+        what = "splat key" if a.source is BindingSource.SPLAT else "parameter name"
+        written = a.written if a.source is BindingSource.SPLAT else f"-{a.written}"
+        out.append(
+            Diagnostic(
+                AMBIGUOUS_PARAMETER.code,
+                f"The {what} '{written}' is ambiguous for {call.cmdlet.name}: PowerShell refuses "
+                f"to run the call. Possible matches include: {matches}.",
+                model.path,
+                a.name_range or a.value_range or call.name_range,
+            )
+        )
+    return out
+
+
+# --- CRED405 / CRED406 --------------------------------------------------------------------
+
+
+def _given(call: CmdletCall, name: str) -> BoundParameter | None:
+    b = call.parameter(name)
+    if b is None or b.missing_value or b.conditional:
+        return None
+    return b
+
+
+def _has_sets(call: CmdletCall) -> bool:
+    return bool(call.cmdlet.parameter_sets) and call.cmdlet.kind is CmdletKind.CREDENTIALS
+
+
+def partial_keys(model: ScriptModel, call: CmdletCall) -> Diagnostic | None:
+    if call.unresolved_splats or call.cmdlet.parameter("AccessKey") is None:
+        return None
+    ak = _given(call, "AccessKey")
+    sk = _given(call, "SecretKey")
+    st = _given(call, "SessionToken")
+    if ak is not None and sk is not None:
+        return None
+    if ak is None and sk is None and st is None:
+        return None
+    present = ak or sk or st
+    assert present is not None
+    if ak is None and sk is None:
+        missing = "-AccessKey and -SecretKey"
+    else:
+        missing = "-SecretKey" if ak is not None else "-AccessKey"
+    if _has_sets(call):
+        effect = (
+            f"{missing} is mandatory alongside it: PowerShell prompts for it, which stops an "
+            "unattended run"
+        )
+    else:
+        effect = (
+            "the keys are silently ignored and the call uses the next credential source "
+            "(profile, session, environment, default)"
+        )
+    return Diagnostic(
+        PARTIAL_LITERAL_CREDENTIALS.code,
+        f"-{present.name} without {missing} on {call.written_name}: {effect}",
+        model.path,
+        present.name_range or present.value_range or call.name_range,
+    )
+
+
+def keys_override_profile(model: ScriptModel, call: CmdletCall) -> Diagnostic | None:
+    ak = _given(call, "AccessKey")
+    sk = _given(call, "SecretKey")
+    profile = _given(call, "ProfileName")
+    if ak is None or sk is None or profile is None:
+        return None
+    if profile.source is BindingSource.DEFAULT_VALUES:
+        return None  # defaults apply only to parameters not bound otherwise (§5)
+    if _has_sets(call):
+        message = (
+            f"-AccessKey/-SecretKey and -ProfileName belong to different parameter sets of "
+            f"{call.cmdlet.name}: PowerShell cannot resolve the call; pass one or the other"
+        )
+    else:
+        message = (
+            f"-AccessKey/-SecretKey win over -ProfileName on {call.written_name}: the profile "
+            "is ignored; pass one or the other"
+        )
+    return Diagnostic(
+        KEYS_OVERRIDE_PROFILE.code,
+        message,
+        model.path,
+        profile.name_range or profile.value_range or call.name_range,
+    )
+
+
+# --- CRED407 ------------------------------------------------------------------------------
+
+
+def missing_values(model: ScriptModel, call: CmdletCall) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for b in call.parameters:
+        if not b.missing_value or b.name not in _VALUE_PARAMETERS:
+            continue
+        out.append(
+            Diagnostic(
+                MISSING_PARAMETER_VALUE.code,
+                f'-{b.written or b.name} has no value: PowerShell stops with "Missing an '
+                f"argument for parameter '{b.name}'\"",
+                model.path,
+                b.name_range or call.name_range,
+            )
+        )
+    return out
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+def cmdlet_findings(model: ScriptModel) -> list[Diagnostic]:
+    """CRED401-407 for every AWS call of the script."""
+    out: list[Diagnostic] = []
+    for info in model.infos:
+        if info.broken:
+            continue
+        call = info.call
+        one = [
+            deprecated_cmdlet(model, call),
+            overwrites_default(model, call),
+            partial_keys(model, call),
+            keys_override_profile(model, call),
+        ]
+        out.extend(d for d in one if d is not None)
+        out.extend(deprecated_parameters(model, call))
+        out.extend(ambiguous_parameters(model, call))
+        out.extend(missing_values(model, call))
+    return out
+
+
+def check_model(model: ScriptModel) -> list[Diagnostic]:
+    """Every script finding except the text scanner's: CRED2xx, CRED4xx, bound literals."""
+    return cmdlet_findings(model) + scripts.check_model(model)
+
+
+__all__ = ["check_model", "cmdlet_findings"]

@@ -1,0 +1,2 @@
+Clear-AWSDefaultConfiguration -SkipShell
+Get-S3Bucket -ProfileName default  # expect: CRED204
