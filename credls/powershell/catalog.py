@@ -892,7 +892,12 @@ def _resolve_canonical(name: str) -> CmdletSpec | None:
 
 def command_matches_pattern(pattern: str, lookup: CommandLookup) -> bool:
     """``$PSDefaultParameterValues`` command part: name, alias or wildcard (§5)."""
-    names = {lookup.spec.name.lower(), lookup.name.lower()}
+    return _matches_pattern(pattern, lookup.spec.name, lookup.name)
+
+
+@lru_cache(maxsize=4096)
+def _matches_pattern(pattern: str, canonical: str, written: str) -> bool:
+    names = {canonical.lower(), written.lower()}
     pat = pattern.strip().lower()
     if not any(ch in pat for ch in "*?["):
         return pat in names

@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import tree_sitter_powershell
 from tree_sitter import Language, Node, Parser, Point, Query, QueryCursor, Tree
@@ -20,7 +21,6 @@ from credls.text import LineIndex, Position, Range
 
 LANGUAGE = Language(tree_sitter_powershell.language())
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 
@@ -91,6 +91,71 @@ def _point(data: bytes, offset: int) -> Point:
     return point
 
 
+class Coords:
+    """Byte offset <-> ``Position`` mapping for one version of a text (immutable).
+
+    Only lines holding non-ASCII text need a code-point count; an all-ASCII
+    text maps bytes to characters one to one.
+    """
+
+    __slots__ = ("_ascii", "_byte_starts", "lines", "source")
+
+    def __init__(self, lines: LineIndex, source: bytes) -> None:
+        self.lines = lines
+        self.source = source
+        self._ascii = len(source) == len(lines.text)
+        self._byte_starts: list[int] = []
+        if not self._ascii:
+            # Line breaks are ASCII, so the byte-level breaks are the text's breaks.
+            self._byte_starts = [0, *(m.end() for m in _LINE_BREAK_BYTES.finditer(source))]
+
+    def position(self, byte_offset: int) -> Position:
+        """Position (code points) of a UTF-8 byte offset in ``source``."""
+        if self._ascii:
+            return self.lines.position(byte_offset)
+        source = self.source
+        byte_offset = max(0, min(byte_offset, len(source)))
+        starts = self._byte_starts
+        line = bisect.bisect_right(starts, byte_offset) - 1
+        start = starts[line]
+        col = byte_offset - start
+        if col and not source[start:byte_offset].isascii():
+            # Code points = bytes that are not UTF-8 continuation bytes (0x80-0xBF);
+            # never raises, even on an offset inside a character.
+            col = len(source[start:byte_offset].translate(None, _CONTINUATION))
+        return Position(line, col)
+
+    def range(self, start_byte: int, end_byte: int) -> Range:
+        return Range(self.position(start_byte), self.position(end_byte))
+
+    def byte_of_offset(self, offset: int) -> int:
+        """UTF-8 byte offset of a string offset."""
+        if self._ascii:
+            return offset
+        lines = self.lines
+        pos = lines.position(offset)
+        line_start = lines.line_start(pos.line)
+        chunk = lines.text[line_start:offset]
+        width = len(chunk) if chunk.isascii() else len(chunk.encode("utf-8", "surrogatepass"))
+        return self._byte_starts[pos.line] + width
+
+
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+class EditListener(Protocol):
+    """Told about every edit, in the byte offsets of the text before it."""
+
+    def on_edit(
+        self,
+        start_byte: int,
+        old_end_byte: int,
+        new_end_byte: int,
+        changed: tuple[tuple[int, int], ...],
+    ) -> None: ...
+
+
 class PowerShellDocument:
     """A PowerShell script parsed with tree-sitter; edits reparse incrementally.
 
@@ -104,6 +169,8 @@ class PowerShellDocument:
         self.version = 0
         self.changed_ranges: tuple[Range, ...] = ()
         self.changed_byte_ranges: tuple[tuple[int, int], ...] = ()
+        # Per-statement analysis caches (credls.powershell.segments) follow edits.
+        self.listener: EditListener | None = None
         self._set_text(text)
         self.tree: Tree = self._parser.parse(self._ts_source)
 
@@ -116,70 +183,26 @@ class PowerShellDocument:
         self.source = text.encode("utf-8", "surrogatepass")
         self._ts_source = _for_tree_sitter(self.source)
         self.lines = LineIndex(text)
+        self.coords = Coords(self.lines, self.source)
         self._index: SyntaxIndex | None = None
-        self._ascii = len(self.source) == len(text)
-        if self._ascii:
-            self._byte_starts: list[int] = []
-            self._line_ascii: list[bool] = []
-            return
-        starts = [0]
-        starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
-        byte_starts = []
-        ascii_flags = []
-        total = 0
-        for i, start in enumerate(starts):
-            end = starts[i + 1] if i + 1 < len(starts) else len(text)
-            chunk = text[start:end]
-            byte_starts.append(total)
-            n = len(chunk.encode("utf-8", "surrogatepass"))
-            ascii_flags.append(n == len(chunk))
-            total += n
-        self._byte_starts = byte_starts
-        self._line_ascii = ascii_flags
 
     def position(self, byte_offset: int) -> Position:
         """Position (code points) of a UTF-8 byte offset in ``source``."""
-        byte_offset = max(0, min(byte_offset, len(self.source)))
-        if self._ascii:
-            return self.lines.position(byte_offset)
-        line = bisect.bisect_right(self._byte_starts, byte_offset) - 1
-        col = byte_offset - self._byte_starts[line]
-        if self._line_ascii[line]:
-            return Position(line, col)
-        start = self._byte_starts[line]
-        prefix = self.source[start : start + col].decode("utf-8", "surrogatepass")
-        return Position(line, len(prefix))
+        return self.coords.position(byte_offset)
 
     def byte_offset(self, pos: Position) -> int:
         """UTF-8 byte offset of a position (clamped like ``LineIndex.offset``)."""
-        offset = self.lines.offset(pos)
-        return self._byte_of_offset(offset)
+        return self.coords.byte_of_offset(self.lines.offset(pos))
 
     def _byte_of_offset(self, offset: int) -> int:
-        if self._ascii:
-            return offset
-        pos = self.lines.position(offset)
-        start = self._byte_starts[pos.line]
-        if self._line_ascii[pos.line]:
-            return start + pos.character
-        line_start = self.lines.line_start(pos.line)
-        chunk = self.text[line_start:offset]
-        return start + len(chunk.encode("utf-8", "surrogatepass"))
+        return self.coords.byte_of_offset(offset)
 
     def range(self, start_byte: int, end_byte: int) -> Range:
-        return Range(self.position(start_byte), self.position(end_byte))
+        return self.coords.range(start_byte, end_byte)
 
     def node_range(self, node: Node) -> Range:
-        # Rows agree with credls lines because lone CRs reach tree-sitter as LFs.
-        return Range(self._point_position(node.start_point), self._point_position(node.end_point))
-
-    def _point_position(self, point: Point) -> Position:
-        """Position of a tree-sitter point (row, byte column); rows must match lines."""
-        row, col = point
-        if self._ascii or self._line_ascii[row]:
-            return Position(row, col)
-        start = self._byte_starts[row]
-        return Position(row, len(self.source[start : start + col].decode("utf-8", "surrogatepass")))
+        coords = self.coords
+        return Range(coords.position(node.start_byte), coords.position(node.end_byte))
 
     def node_text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
@@ -264,6 +287,8 @@ class PowerShellDocument:
         merged = _merge(spans)
         self.changed_byte_ranges = tuple(merged)
         self.changed_ranges = tuple(self.range(s, e) for s, e in merged)
+        if self.listener is not None:
+            self.listener.on_edit(start_b, end_b, new_end_b, self.changed_byte_ranges)
         return self.changed_ranges
 
 

@@ -13,11 +13,12 @@ assignment inside one of them only happens on some paths.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from credls.text import Range
 
@@ -165,8 +166,17 @@ def child(node: Node, index: int) -> Node | None:
 
 def unwrap(node: Node) -> Node:
     """Skip the single-child expression wrappers around a leaf (§9)."""
-    while node.type in _WRAPPERS and node.named_child_count == 1:
-        inner = child(node, 0)
+    while node.type in _WRAPPERS:
+        # Most wrappers have exactly one child: ``children`` is one C call.
+        kids = node.children
+        if len(kids) == 1:
+            if not kids[0].is_named:
+                break
+            node = kids[0]
+            continue
+        if node.named_child_count != 1:
+            break
+        inner = node.named_child(0)
         if inner is None:
             break
         node = inner
@@ -265,29 +275,168 @@ def variable_ref(text: str) -> VariableRef:
     return VariableRef(name.lower(), qualifier, body)
 
 
+# --- anchors: where captured nodes live -----------------------------------------
+
+
+class Anchor(Protocol):
+    """The top-level statement a captured node belongs to (``segments.Segment``).
+
+    Nodes are captured from the tree of one document version. When edits
+    before the statement move it, ``delta`` (current start minus start at
+    capture) converts captured byte offsets to current ones, and ``find``
+    returns the same node in the current tree (the statement's own text and
+    syntax did not change, or it would have been captured again).
+    """
+
+    @property
+    def delta(self) -> int: ...
+
+    def current(self, node: Node) -> Node | None:
+        """The node of the current tree that a captured ``node`` stands for."""
+        ...
+
+    def find(self, start: int, end: int, type_: str) -> Node | None:
+        """The node of the current tree with these (current) offsets and type."""
+        ...
+
+    def version(self) -> int: ...
+
+    def range(self, start: int, end: int) -> Range:
+        """Range in the current text of captured byte offsets ``[start, end)``."""
+        ...
+
+
+def find_node(top: Node, start: int, end: int, type_: str) -> Node | None:
+    """Descend from ``top`` to the node spanning exactly ``[start, end)`` with ``type_``.
+
+    One C call per level (a few dozen at most): no parent walks, no full scans.
+    """
+    node: Node | None = top
+    while node is not None:
+        ns = node.start_byte
+        ne = node.end_byte
+        if ns > start or ne < end:
+            return None
+        if ns == start and ne == end and node.type == type_:
+            return node
+        node = node.first_child_for_byte(start)
+        if node is not None and node.start_byte > start:
+            return None
+    return None
+
+
+class CurrentTree:
+    """Anchor of nodes taken from the document's current tree (no shift)."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: PowerShellDocument) -> None:
+        self.doc = doc
+
+    @property
+    def delta(self) -> int:
+        return 0
+
+    def current(self, node: Node) -> Node | None:
+        return node
+
+    def find(self, start: int, end: int, type_: str) -> Node | None:
+        return find_node(self.doc.root, start, end, type_)
+
+    def version(self) -> int:
+        return self.doc.version
+
+    def range(self, start: int, end: int) -> Range:
+        return self.doc.range(start, end)
+
+
+class NodeRef:
+    """A node of the current tree, found again in later versions by offsets and type."""
+
+    __slots__ = ("_anchor", "_end", "_node", "_start", "_type", "_version")
+
+    def __init__(self, anchor: Anchor, node: Node) -> None:
+        delta = anchor.delta
+        self._anchor = anchor
+        self._start = node.start_byte - delta
+        self._end = node.end_byte - delta
+        self._type = node.type
+        self._node: Node | None = node
+        self._version = anchor.version()
+
+    def get(self) -> Node | None:
+        anchor = self._anchor
+        version = anchor.version()
+        if version != self._version:
+            delta = anchor.delta
+            self._node = anchor.find(self._start + delta, self._end + delta, self._type)
+            self._version = version
+        return self._node
+
+    def range(self) -> Range:
+        return self._anchor.range(self._start, self._end)
+
+
 # --- containers and scopes ------------------------------------------------------
 
 SCOPE_KINDS = frozenset({"program", "function", "scriptblock"})
 CONDITIONAL_KINDS = frozenset({"branch", "loop"})
+_FAR = 1 << 62  # end of the program container: beyond any text, never shifted
 
 
-@dataclass(eq=False)
 class Container:
-    """A node that matters for flow: a scope, a branch, a loop or an ERROR region."""
+    """A node that matters for flow: a scope, a branch, a loop or an ERROR region.
 
-    kind: str  # program | function | scriptblock | branch | loop | error
-    start: int
-    end: int
-    node: Node
-    name: str | None = None  # function name
-    label: str | None = None  # statement kind when the node type does not say it
+    ``start``/``end`` are current byte offsets (captured offsets + the
+    anchor's shift); ``node`` is the node in the current tree.
+    """
+
+    __slots__ = ("_end", "_node", "_start", "anchor", "is_scope", "kind", "label", "name", "type")
+
+    def __init__(
+        self,
+        kind: str,  # program | function | scriptblock | branch | loop | error
+        start: int,
+        end: int,
+        node: Node,
+        name: str | None = None,  # function name
+        label: str | None = None,  # statement kind when the node type does not say it
+        anchor: Anchor | None = None,
+    ) -> None:
+        self.kind = kind
+        self._start = start
+        self._end = end
+        self._node = node
+        self.name = name
+        self.label = label
+        self.anchor = anchor
+        self.type: str = node.type
+        self.is_scope = kind in SCOPE_KINDS
 
     @property
-    def is_scope(self) -> bool:
-        return self.kind in SCOPE_KINDS
+    def start(self) -> int:
+        return self._start if self.anchor is None else self._start + self.anchor.delta
+
+    @property
+    def end(self) -> int:
+        return self._end if self.anchor is None else self._end + self.anchor.delta
+
+    @property
+    def node(self) -> Node:
+        if self.anchor is None:
+            return self._node
+        return self.anchor.current(self._node) or self._node
 
     def contains(self, start: int, end: int) -> bool:
         return self.start <= start and end <= self.end
+
+    def range_in(self, doc: PowerShellDocument) -> Range:
+        if self.anchor is None:
+            return doc.range(self._start, self._end)
+        return self.anchor.range(self._start, self._end)
+
+    def __repr__(self) -> str:
+        return f"Container({self.kind!r}, {self.start}, {self.end}, name={self.name!r})"
 
 
 Chain = tuple[Container, ...]
@@ -301,20 +450,21 @@ def enclosing(containers: Sequence[Container], spans: Sequence[tuple[int, int]])
     """
     order = sorted(range(len(spans)), key=lambda i: spans[i][0])
     result: list[Chain] = [()] * len(spans)
-    stack: list[Container] = []
+    stack: list[tuple[int, int, Container]] = []
+    bounds = [(c.start, c.end, c) for c in containers]
     ci = 0
-    n = len(containers)
+    n = len(bounds)
     for i in order:
         s, e = spans[i]
-        while ci < n and containers[ci].start <= s:
-            c = containers[ci]
+        while ci < n and bounds[ci][0] <= s:
+            b = bounds[ci]
             ci += 1
-            while stack and stack[-1].end <= c.start:
+            while stack and stack[-1][1] <= b[0]:
                 stack.pop()
-            stack.append(c)
-        while stack and stack[-1].end <= s:
+            stack.append(b)
+        while stack and stack[-1][1] <= s:
             stack.pop()
-        result[i] = tuple(c for c in stack if c.start <= s and e <= c.end)
+        result[i] = tuple(c for cs, ce, c in stack if cs <= s and e <= ce)
     return result
 
 
@@ -335,27 +485,101 @@ def _after_scope(chain: Chain, scope: Container) -> Chain:
 # --- facts ----------------------------------------------------------------------
 
 
-@dataclass(eq=False)
 class Assignment:
     """One write to a variable: ``$x = …``, ``$x.Key = …``, ``$x['Key'] = …``,
-    ``$x.Add('Key', …)``, a loop variable, or a ``param()`` entry."""
+    ``$x.Add('Key', …)``, a loop variable, or a ``param()`` entry.
 
-    ref: VariableRef
-    target: str  # var | member | index | add | remove | clear | loop | param
-    op: str  # "=", "+=", …
-    value: Node | None
-    start: int
-    end: int
-    chain: Chain = ()
-    key: str | None = None
-    key_range: Range | None = None
-    key_dynamic: bool = False
+    ``start``/``end`` are current byte offsets and ``value`` a node of the
+    current tree, also for a fact captured in an earlier version.
+    """
+
+    __slots__ = (
+        "_chain",
+        "_end",
+        "_key_node",
+        "_key_range",
+        "_scope",
+        "_start",
+        "_value",
+        "anchor",
+        "key",
+        "key_dynamic",
+        "op",
+        "ref",
+        "target",
+    )
+
+    def __init__(
+        self,
+        ref: VariableRef,
+        target: str,  # var | member | index | add | remove | clear | loop | param
+        op: str,  # "=", "+=", …
+        value: Node | None,
+        start: int,
+        end: int,
+        chain: Chain = (),
+        key: str | None = None,
+        key_range: Range | None = None,
+        key_dynamic: bool = False,
+        anchor: Anchor | None = None,
+        key_node: Node | None = None,
+    ) -> None:
+        self.ref = ref
+        self.target = target
+        self.op = op
+        self._value = value
+        self._start = start
+        self._end = end
+        self.chain = chain
+        self.key = key
+        self._key_range = key_range
+        self._key_node = key_node
+        self.key_dynamic = key_dynamic
+        self.anchor = anchor
+        self._scope: Container | None = None
+
+    @property
+    def start(self) -> int:
+        return self._start if self.anchor is None else self._start + self.anchor.delta
+
+    @property
+    def end(self) -> int:
+        return self._end if self.anchor is None else self._end + self.anchor.delta
+
+    @property
+    def value(self) -> Node | None:
+        if self.anchor is None or self._value is None:
+            return self._value
+        return self.anchor.current(self._value)
+
+    @property
+    def key_range(self) -> Range | None:
+        if self._key_range is None and self._key_node is not None and self.anchor is not None:
+            return self.anchor.range(self._key_node.start_byte, self._key_node.end_byte)
+        return self._key_range
+
+    @property
+    def chain(self) -> Chain:
+        return self._chain
+
+    @chain.setter
+    def chain(self, chain: Chain) -> None:
+        self._chain = chain
+        self._scope = None
 
     @property
     def scope(self) -> Container:
-        if self.ref.qualifier in ("script", "global"):
-            return self.chain[0]
-        return scope_of(self.chain)
+        scope = self._scope
+        if scope is None:
+            if self.ref.qualifier in ("script", "global"):
+                scope = self._chain[0]
+            else:
+                scope = scope_of(self._chain)
+            self._scope = scope
+        return scope
+
+    def __repr__(self) -> str:
+        return f"Assignment({self.ref.display}, {self.target!r}, {self.start}, {self.end})"
 
 
 @dataclass(frozen=True)
@@ -395,183 +619,335 @@ _MAX_DEPTH = 8
 PSDEFAULTS = "psdefaultparametervalues"
 
 
+# --- fact capture (syntax only: the same text always gives the same facts) -------
+
+
+def literal_value(doc: PowerShellDocument, node: Node) -> Value | None:
+    """Value of a literal (string, bare word, number, ``$true``/``$false``/``$null``)."""
+    leaf = unwrap(node)
+    t = leaf.type
+    if t == "string_literal":
+        return string_literal(doc, leaf)
+    if t == "generic_token":
+        return bare_word(doc, leaf)
+    if t in ("integer_literal", "real_literal"):
+        return Static(doc.node_text(leaf), doc.node_range(leaf), LiteralKind.NUMBER)
+    if t == "variable":
+        name = variable_ref(doc.node_text(leaf)).name
+        if name in ("true", "false"):
+            text = "True" if name == "true" else "False"
+            return Static(text, doc.node_range(leaf), LiteralKind.BOOLEAN)
+        if name == "null":
+            return Static("", doc.node_range(leaf), LiteralKind.NULL)
+    return None
+
+
+def capture_assignment(
+    doc: PowerShellDocument, node: Node, anchor: Anchor | None
+) -> Assignment | None:
+    """The fact of an ``assignment_expression`` (offsets as captured)."""
+    lhs = child(node, 0)
+    op_node = child(node, 1)
+    rhs = child(node, 2)
+    if lhs is None or op_node is None:
+        return None
+    target = unwrap(lhs)
+    if target.type == "expression_with_unary_operator":
+        # [string]$x = … : the cast wraps the variable.
+        cast = child(target, 0)
+        if cast is not None and cast.type == "cast_expression":
+            last = child(cast, cast.named_child_count - 1)
+            if last is not None:
+                target = unwrap(last)
+    ttype = target.type
+    if ttype not in _ASSIGN_TARGETS:
+        return None
+    op = doc.node_text(op_node).strip()
+    start = node.start_byte
+    end = node.end_byte
+    if ttype == "variable":
+        ref = variable_ref(doc.node_text(target))
+        return Assignment(ref, "var", op, rhs, start, end, anchor=anchor)
+    base = child(target, 0)
+    if base is None or base.type != "variable":
+        return None
+    ref = variable_ref(doc.node_text(base))
+    if ttype == "member_access":
+        member = child(target, 1)
+        if member is None:
+            return None
+        return Assignment(
+            ref,
+            "member",
+            op,
+            rhs,
+            start,
+            end,
+            key=doc.node_text(member),
+            key_range=None if anchor is not None else doc.node_range(member),
+            anchor=anchor,
+            key_node=member,
+        )
+    index_node = child(target, 1)
+    key_value = literal_value(doc, index_node) if index_node is not None else None
+    if isinstance(key_value, Static) and key_value.is_string and index_node is not None:
+        return Assignment(
+            ref,
+            "index",
+            op,
+            rhs,
+            start,
+            end,
+            key=key_value.text,
+            key_range=None if anchor is not None else key_value.range,
+            anchor=anchor,
+            key_node=unwrap(index_node),
+        )
+    return Assignment(ref, "index", op, rhs, start, end, key_dynamic=True, anchor=anchor)
+
+
+def capture_method_call(
+    doc: PowerShellDocument, node: Node, anchor: Anchor | None
+) -> Assignment | None:
+    """``$h.Add(k, v)`` / ``$h.Remove(k)`` / ``$h.Clear()`` as a write to ``$h``."""
+    base = child(node, 0)
+    member = child(node, 1)
+    args = child(node, 2)
+    if base is None or member is None or args is None:
+        return None
+    method = doc.node_text(member).lower()
+    if method not in ("add", "remove", "clear"):
+        return None
+    ref = variable_ref(doc.node_text(base))
+    start = node.start_byte
+    end = node.end_byte
+    if method == "clear":
+        return Assignment(ref, "clear", "=", None, start, end, anchor=anchor)
+    arg_list = child(args, 0)
+    arg_nodes = (
+        [c for c in arg_list.named_children if c.type != "comment"] if arg_list is not None else []
+    )
+    if not arg_nodes:
+        return None
+    key_value = literal_value(doc, arg_nodes[0])
+    static = isinstance(key_value, Static)
+    key = key_value.text if isinstance(key_value, Static) else None
+    value = arg_nodes[1] if method == "add" and len(arg_nodes) > 1 else None
+    return Assignment(
+        ref,
+        method,
+        "=",
+        value,
+        start,
+        end,
+        key=key,
+        key_range=key_value.range if isinstance(key_value, Static) and anchor is None else None,
+        key_dynamic=key is None,
+        anchor=anchor,
+        key_node=unwrap(arg_nodes[0]) if static else None,
+    )
+
+
+def capture_loop_var(doc: PowerShellDocument, node: Node, anchor: Anchor | None) -> Assignment:
+    # The loop variable is (re)assigned on every iteration of the loop.
+    ref = variable_ref(doc.node_text(node))
+    return Assignment(ref, "loop", "=", None, node.start_byte, node.end_byte, anchor=anchor)
+
+
+def capture_params(doc: PowerShellDocument, plist: Node, anchor: Anchor | None) -> list[Assignment]:
+    out = []
+    for sp in plist.named_children:
+        if sp.type != "script_parameter":
+            continue
+        var = None
+        default = None
+        for ch in sp.named_children:
+            if ch.type == "variable":
+                var = ch
+            elif ch.type == "script_parameter_default":
+                default = child(ch, 0)
+        if var is None:
+            continue
+        ref = variable_ref(doc.node_text(var))
+        out.append(
+            Assignment(ref, "param", "=", default, sp.start_byte, sp.end_byte, anchor=anchor)
+        )
+    return out
+
+
+def function_name(doc: PowerShellDocument, node: Node) -> str | None:
+    for ch in node.named_children:
+        if ch.type == "function_name":
+            return doc.node_text(ch)
+    return None
+
+
+# --- lazy values ------------------------------------------------------------------
+
+
+class Owner(Protocol):
+    """Where a value is read: an assignment fact or a call (current offsets)."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def chain(self) -> Chain: ...
+
+
+class ValueSource:
+    """An expression to evaluate on demand: its node and where it is read.
+
+    ``node`` is a ``NodeRef``, or a node captured in ``anchor`` (cheaper: no
+    reference object per argument).
+    """
+
+    __slots__ = ("anchor", "node", "owner")
+
+    def __init__(
+        self, node: NodeRef | Node | None, owner: Owner, anchor: Anchor | None = None
+    ) -> None:
+        self.node = node
+        self.owner = owner
+        self.anchor = anchor
+
+    def current(self) -> Node | None:
+        node = self.node
+        if node is None:
+            return None
+        if isinstance(node, NodeRef):
+            return node.get()
+        return self.anchor.current(node) if self.anchor is not None else node
+
+
+# Where something is written: a range, a node captured in the caller's anchor,
+# a NodeRef, or the range of a value once evaluated.
+Where: TypeAlias = "Range | Node | NodeRef | ValueRange | None"
+
+
+class ValueRange:
+    """The range of a value, known once the value is evaluated (or a fallback)."""
+
+    __slots__ = ("fallback", "source")
+
+    def __init__(self, source: ValueSource, fallback: Where = None) -> None:
+        self.source = source
+        self.fallback = fallback
+
+
+class _Entry:
+    """A hashtable key as binding sees it: key text, where it is written, value source."""
+
+    __slots__ = ("conditional", "fact", "key", "key_at", "source")
+
+    def __init__(
+        self,
+        key: str,
+        key_at: Where,
+        source: ValueSource,
+        fact: Assignment,
+        conditional: bool = False,
+    ) -> None:
+        self.key = key
+        self.key_at = key_at
+        self.source = source
+        self.fact = fact
+        self.conditional = conditional
+
+    def with_conditional(self, conditional: bool) -> _Entry:
+        return _Entry(self.key, self.key_at, self.source, self.fact, conditional)
+
+
+class RawHashtable:
+    __slots__ = ("complete", "entries", "literal")
+
+    def __init__(self, entries: list[_Entry], literal: NodeRef, complete: bool) -> None:
+        self.entries = entries
+        self.literal = literal
+        self.complete = complete
+
+
+class RawArray:
+    __slots__ = ("items", "literal")
+
+    def __init__(self, items: list[ValueSource], literal: Where) -> None:
+        self.items = items
+        self.literal = literal
+
+
+class RawDefaults:
+    __slots__ = ("complete", "disabled", "entries")
+
+    def __init__(self, entries: list[_Entry], disabled: bool, complete: bool) -> None:
+        self.entries = entries
+        self.disabled = disabled
+        self.complete = complete
+
+
+STALE = "the script changed after this value was found"
+
+
+# --- the resolver -------------------------------------------------------------------
+
+
 class ValueResolver:
-    """Constant propagation over one document (straight-line, same scope)."""
+    """Constant propagation over one document version (straight-line, same scope).
+
+    Facts come from the document's per-statement cache
+    (``credls.powershell.segments``), so building a resolver after an edit
+    only re-reads the statements the edit touched.
+    """
 
     def __init__(self, doc: PowerShellDocument) -> None:
-        self.doc = doc
-        index = doc.index()
-        root = doc.root
-        containers: list[Container] = [Container("program", 0, len(doc.source) + 1, root)]
-        for n in index.functions:
-            fname = None
-            for ch in n.named_children:
-                if ch.type == "function_name":
-                    fname = doc.node_text(ch)
-                    break
-            containers.append(Container("function", n.start_byte, n.end_byte, n, fname))
-        for kind, nodes, label in (
-            ("scriptblock", index.script_blocks, None),
-            ("branch", index.branches, None),
-            ("branch", index.if_blocks, "if"),
-            ("branch", index.try_blocks, "try"),
-            ("loop", index.loops, None),
-            ("error", index.errors, None),
-        ):
-            containers.extend(
-                Container(kind, n.start_byte, n.end_byte, n, label=label) for n in nodes
-            )
-        # Outer before inner at the same start: the longer one first.
-        containers.sort(key=lambda c: (c.start, -c.end, c.kind != "program"))
-        self.containers = containers
-        self.root = containers[0]
-        self.assignments: dict[str, list[Assignment]] = {}
-        self._defaults: dict[int, _ScopeDefaults] | None = None
-        self._collect(index.assignments, index.method_calls, index.loop_vars, index.param_lists)
+        from credls.powershell.segments import analyse
 
-    # --- fact collection ------------------------------------------------------
+        analysis = analyse(doc)
+        self.doc = doc
+        self.version = doc.version
+        self._analysis = analysis
+        self.root: Container = analysis.root
+        self._assignments: dict[str, list[Assignment]] | None = None
+        self._containers: list[Container] | None = None
+        self._defaults: dict[int, _ScopeDefaults] | None = None
+        self._defaults_memo: dict[
+            tuple[tuple[int, ...], tuple[tuple[int, int], ...]],
+            tuple[RawDefaults, frozenset[str]],
+        ] = {}
+        self._deps: set[str] | None = None
+        self._writes: dict[str, dict[int, tuple[list[int], list[Assignment]]]] = {}
+        self._here = CurrentTree(doc)
+
+    @property
+    def assignments(self) -> dict[str, list[Assignment]]:
+        """Writes by lower-case variable name, each list in document order (read lazily)."""
+        if self._assignments is None:
+            self._assignments = self._analysis.assignments()
+        return self._assignments
+
+    @property
+    def containers(self) -> list[Container]:
+        """Every container of the document, sorted by (start, -end)."""
+        if self._containers is None:
+            self._containers = self._analysis.containers()
+        return self._containers
+
+    @property
+    def stale(self) -> bool:
+        return self.doc.version != self.version
 
     def chains(self, spans: Sequence[tuple[int, int]]) -> list[Chain]:
         return enclosing(self.containers, spans)
 
-    def _collect(
-        self,
-        assignments: Iterable[Node],
-        method_calls: Iterable[Node],
-        loop_vars: Iterable[Node],
-        param_lists: Iterable[Node],
-    ) -> None:
-        facts: list[Assignment] = []
-        doc = self.doc
-        for node in assignments:
-            fact = self._assignment(node)
-            if fact is not None:
-                facts.append(fact)
-        for node in method_calls:
-            fact = self._method_call(node)
-            if fact is not None:
-                facts.append(fact)
-        for node in loop_vars:
-            ref = variable_ref(doc.node_text(node))
-            # The loop variable is (re)assigned on every iteration of the loop.
-            facts.append(Assignment(ref, "loop", "=", None, node.start_byte, node.end_byte))
-        for plist in param_lists:
-            for sp in plist.named_children:
-                if sp.type != "script_parameter":
-                    continue
-                var = None
-                default = None
-                for ch in sp.named_children:
-                    if ch.type == "variable":
-                        var = ch
-                    elif ch.type == "script_parameter_default":
-                        default = child(ch, 0)
-                if var is None:
-                    continue
-                facts.append(
-                    Assignment(
-                        variable_ref(doc.node_text(var)),
-                        "param",
-                        "=",
-                        default,
-                        sp.start_byte,
-                        sp.end_byte,
-                    )
-                )
-        chains = self.chains([(f.start, f.end) for f in facts])
-        for fact, chain in zip(facts, chains, strict=True):
-            fact.chain = chain
-        facts.sort(key=lambda f: f.start)
-        for fact in facts:
-            self.assignments.setdefault(fact.ref.name, []).append(fact)
+    def _facts(self, name: str) -> list[Assignment]:
+        if self._deps is not None:
+            self._deps.add(name)
+        return self.assignments.get(name, _NO_FACTS)
 
-    def _assignment(self, node: Node) -> Assignment | None:
-        lhs = child(node, 0)
-        op_node = child(node, 1)
-        rhs = child(node, 2)
-        if lhs is None or op_node is None:
-            return None
-        target = unwrap(lhs)
-        if target.type == "expression_with_unary_operator":
-            # [string]$x = … : the cast wraps the variable.
-            cast = child(target, 0)
-            if cast is not None and cast.type == "cast_expression":
-                last = child(cast, cast.named_child_count - 1)
-                if last is not None:
-                    target = unwrap(last)
-        if target.type not in _ASSIGN_TARGETS:
-            return None
-        op = self.doc.node_text(op_node).strip()
-        if target.type == "variable":
-            ref = variable_ref(self.doc.node_text(target))
-            return Assignment(ref, "var", op, rhs, node.start_byte, node.end_byte)
-        base = child(target, 0)
-        if base is None or base.type != "variable":
-            return None
-        ref = variable_ref(self.doc.node_text(base))
-        if target.type == "member_access":
-            member = child(target, 1)
-            if member is None:
-                return None
-            key = self.doc.node_text(member)
-            return Assignment(
-                ref,
-                "member",
-                op,
-                rhs,
-                node.start_byte,
-                node.end_byte,
-                key=key,
-                key_range=self.doc.node_range(member),
-            )
-        index_node = child(target, 1)
-        key_value = self.evaluate(index_node, node.start_byte, ()) if index_node else None
-        if isinstance(key_value, Static) and key_value.is_string:
-            return Assignment(
-                ref,
-                "index",
-                op,
-                rhs,
-                node.start_byte,
-                node.end_byte,
-                key=key_value.text,
-                key_range=key_value.range,
-            )
-        return Assignment(ref, "index", op, rhs, node.start_byte, node.end_byte, key_dynamic=True)
-
-    def _method_call(self, node: Node) -> Assignment | None:
-        base = child(node, 0)
-        member = child(node, 1)
-        args = child(node, 2)
-        if base is None or member is None or args is None:
-            return None
-        method = self.doc.node_text(member).lower()
-        if method not in ("add", "remove", "clear"):
-            return None
-        ref = variable_ref(self.doc.node_text(base))
-        arg_nodes: list[Node] = []
-        arg_list = child(args, 0)
-        if arg_list is not None:
-            arg_nodes = [c for c in arg_list.named_children if c.type != "comment"]
-        if method == "clear":
-            return Assignment(ref, "clear", "=", None, node.start_byte, node.end_byte)
-        if not arg_nodes:
-            return None
-        key_value = self.evaluate(arg_nodes[0], node.start_byte, ())
-        key = key_value.text if isinstance(key_value, Static) else None
-        key_range = key_value.range if isinstance(key_value, Static) else None
-        value = arg_nodes[1] if method == "add" and len(arg_nodes) > 1 else None
-        return Assignment(
-            ref,
-            method,
-            "=",
-            value,
-            node.start_byte,
-            node.end_byte,
-            key=key,
-            key_range=key_range,
-            key_dynamic=key is None,
-        )
+    def track(self, deps: set[str] | None) -> set[str] | None:
+        """Record the variable names looked up from now on into ``deps``."""
+        previous = self._deps
+        self._deps = deps
+        return previous
 
     # --- evaluation -----------------------------------------------------------
 
@@ -606,6 +982,28 @@ class ValueResolver:
         if t in ("member_access", "element_access"):
             return Dynamic(DynamicKind.EXPRESSION, "a property or element", rng)
         return Dynamic(DynamicKind.EXPRESSION, "an expression", rng)
+
+    def value_of(self, source: ValueSource) -> Value:
+        """Evaluate a lazy source (refused once the document has changed)."""
+        if self.stale:
+            return Dynamic(DynamicKind.EXPRESSION, STALE)
+        owner = source.owner
+        return self.evaluate(source.current(), owner.start, owner.chain)
+
+    def range_of(self, where: Where, anchor: Anchor | None = None) -> Range | None:
+        """Resolve a ``Where``; a bare node is one captured in ``anchor``."""
+        if where is None or isinstance(where, Range):
+            return where
+        if isinstance(where, NodeRef):
+            return where.range()
+        if isinstance(where, ValueRange):
+            value = self.value_of(where.source)
+            if value.range is not None or where.fallback is None:
+                return value.range
+            return self.range_of(where.fallback, anchor)
+        if anchor is None:
+            return self.doc.node_range(where)
+        return anchor.range(where.start_byte, where.end_byte)
 
     def resolve(
         self,
@@ -646,15 +1044,34 @@ class ValueResolver:
         return self._from_parent(ref, chain, scope, rng, depth)
 
     def _last_write(self, ref: VariableRef, at: int, scope: Container) -> Assignment | None:
-        last = None
-        for a in self.assignments.get(ref.name, ()):
-            if a.start >= at:
-                break
-            if a.end > at or a.target not in ("var", "loop", "param"):
-                continue
-            if a.scope is scope:
-                last = a
-        return last
+        """The last plain write of ``ref`` in ``scope`` that ends before ``at``.
+
+        Writes are indexed by (name, scope) with their start offsets: a bisect,
+        not a scan of every write of a common name (``$Name`` in each function).
+        """
+        facts = self._facts(ref.name)
+        if not facts:
+            return None
+        index = self._writes.get(ref.name)
+        if index is None:
+            index = {}
+            for a in facts:
+                if a.target in ("var", "loop", "param"):
+                    starts, found = index.setdefault(id(a.scope), ([], []))
+                    starts.append(a.start)
+                    found.append(a)
+            self._writes[ref.name] = index
+        entry = index.get(id(scope))
+        if entry is None:
+            return None
+        starts, found = entry
+        i = bisect.bisect_left(starts, at) - 1
+        while i >= 0:
+            a = found[i]
+            if a.end <= at:
+                return a
+            i -= 1
+        return None
 
     def _straight(self, fact: Assignment, chain: Chain, scope: Container) -> bool:
         """Whether ``fact`` runs on every path that reaches a point inside ``chain``."""
@@ -667,7 +1084,7 @@ class ValueResolver:
         loops = [c for c in _after_scope(chain, scope) if c.kind == "loop"]
         if not loops:
             return False
-        for a in self.assignments.get(ref.name, ()):
+        for a in self._facts(ref.name):
             if (
                 a.target in ("var", "loop")
                 and a.scope is scope
@@ -711,14 +1128,15 @@ class ValueResolver:
     def _param_value(
         self, fact: Assignment, ref: VariableRef, rng: Range | None, depth: int
     ) -> Value:
-        if fact.value is None:
+        node = fact.value
+        if node is None:
             return Dynamic(
                 DynamicKind.PARAMETER,
                 f"parameter {ref.display} has no default value",
                 rng,
                 ref.name,
             )
-        value = self.evaluate(fact.value, fact.start, fact.chain, depth + 1)
+        value = self.evaluate(node, fact.start, fact.chain, depth + 1)
         if isinstance(value, Static):
             return Static(value.text, value.range, value.kind, True, ref.spelled)
         return value
@@ -747,7 +1165,7 @@ class ValueResolver:
         parent = scope_of(outer)
         writes = [
             a
-            for a in self.assignments.get(ref.name, ())
+            for a in self._facts(ref.name)
             if a.scope is parent and a.target in ("var", "loop", "param")
         ]
         if len(writes) == 1 and writes[0].target == "var" and writes[0].op == "=":
@@ -764,6 +1182,24 @@ class ValueResolver:
         self, ref: VariableRef, at: int, chain: Chain
     ) -> HashtableValue | ArrayValue | Dynamic:
         """What ``@name`` passes at byte ``at``: a hashtable, an array, or unknown."""
+        raw = self.splat_raw(ref, at, chain)
+        if isinstance(raw, RawHashtable):
+            return HashtableValue(
+                tuple(self.entry(e) for e in raw.entries), raw.literal.range(), raw.complete
+            )
+        if isinstance(raw, RawArray):
+            items = tuple(self.value_of(s) for s in raw.items)
+            literal = self.range_of(raw.literal)
+            return ArrayValue(items, literal or Range.of(0, 0))
+        return raw
+
+    def entry(self, e: _Entry) -> HashEntry:
+        return HashEntry(e.key, self.range_of(e.key_at), self.value_of(e.source), e.conditional)
+
+    def splat_raw(
+        self, ref: VariableRef, at: int, chain: Chain
+    ) -> RawHashtable | RawArray | Dynamic:
+        """``splat`` with keys, key positions and lazy values (what binding needs)."""
         if ref.qualifier not in (None, "script", "global", "local", "private"):
             return Dynamic(DynamicKind.VARIABLE, f"@{ref.spelled}")
         if ref.name in _AUTOMATIC:
@@ -776,21 +1212,24 @@ class ValueResolver:
             return Dynamic(
                 DynamicKind.CONDITIONAL, f"@{ref.spelled} is assigned only on some paths"
             )
-        if base.value is None:
+        value_node = base.value
+        if value_node is None:
             return Dynamic(DynamicKind.VARIABLE, f"@{ref.spelled}")
-        literal = _hash_literal(unwrap(base.value))
+        anchor = base.anchor or self._here
+        literal = _hash_literal(unwrap(value_node))
         if literal is None:
-            leaf = unwrap(base.value)
+            leaf = unwrap(value_node)
             if leaf.type == "array_literal_expression":
-                items = tuple(self.evaluate(c, base.start, base.chain) for c in leaf.named_children)
-                return ArrayValue(items, self.doc.node_range(leaf))
-            single = self.evaluate(base.value, base.start, base.chain)
+                items = [ValueSource(NodeRef(anchor, c), base) for c in leaf.named_children]
+                return RawArray(items, NodeRef(anchor, leaf))
+            whole = ValueSource(NodeRef(anchor, value_node), base)
+            single = self.value_of(whole)
             if isinstance(single, Static):
-                return ArrayValue((single,), single.range)
+                return RawArray([whole], ValueRange(whole))
             return Dynamic(DynamicKind.VARIABLE, f"@{ref.spelled} is not a hashtable literal")
-        entries, complete = self._hash_entries(literal, base)
-        table: dict[str, HashEntry] = {e.key.lower(): e for e in entries}
-        for a in self.assignments.get(ref.name, ()):
+        entries, complete = self._hash_entries(literal, base, anchor)
+        table: dict[str, _Entry] = {e.key.lower(): e for e in entries}
+        for a in self._facts(ref.name):
             if a.start < base.end or a.start >= at or a.end > at or a.scope is not scope:
                 continue
             if a.target == "var":
@@ -798,11 +1237,15 @@ class ValueResolver:
                 continue
             conditional = not self._straight(a, chain, scope)
             complete = self._apply_key_write(table, a, conditional) and complete
-        return HashtableValue(tuple(table.values()), self.doc.node_range(literal), complete)
+        return RawHashtable(list(table.values()), NodeRef(anchor, literal), complete)
 
-    def _apply_key_write(
-        self, table: dict[str, HashEntry], a: Assignment, conditional: bool
-    ) -> bool:
+    def _key_at(self, a: Assignment) -> NodeRef | None:
+        if a._key_node is None:
+            return None
+        node = a.anchor.current(a._key_node) if a.anchor is not None else a._key_node
+        return NodeRef(a.anchor or self._here, node) if node is not None else None
+
+    def _apply_key_write(self, table: dict[str, _Entry], a: Assignment, conditional: bool) -> bool:
         """Apply ``$h.K = v`` / ``$h['K'] = v`` / ``.Add`` / ``.Remove`` / ``.Clear``."""
         if a.target == "clear":
             if not conditional:
@@ -818,12 +1261,17 @@ class ValueResolver:
             return not conditional
         if a.op != "=":
             return False
-        value = self.evaluate(a.value, a.start, a.chain)
-        table[a.key.lower()] = HashEntry(a.key, a.key_range, value, conditional)
+        table[a.key.lower()] = _Entry(a.key, self._key_at(a), self._fact_source(a), a, conditional)
         return True
 
-    def _hash_entries(self, literal: Node, at: Assignment) -> tuple[list[HashEntry], bool]:
-        entries: list[HashEntry] = []
+    def _fact_source(self, a: Assignment) -> ValueSource:
+        node = a.value
+        return ValueSource(NodeRef(a.anchor or self._here, node) if node is not None else None, a)
+
+    def _hash_entries(
+        self, literal: Node, at: Assignment, anchor: Anchor
+    ) -> tuple[list[_Entry], bool]:
+        entries: list[_Entry] = []
         complete = True
         body = next((c for c in literal.named_children if c.type == "hash_literal_body"), None)
         if body is None:
@@ -836,35 +1284,47 @@ class ValueResolver:
             if key_node is None:
                 continue
             key_leaf = unwrap(key_node)
-            key_range: Range | None
+            key_at: Where
             if key_leaf.type in ("simple_name", "generic_token"):
                 key: str | None = self.doc.node_text(key_leaf)
-                key_range = self.doc.node_range(key_leaf)
+                key_at = NodeRef(anchor, key_leaf)
             else:
                 kv = self.evaluate(key_leaf, at.start, at.chain)
                 key = kv.text if isinstance(kv, Static) and kv.is_string else None
-                key_range = kv.range if isinstance(kv, Static) else None
+                key_at = (
+                    ValueRange(ValueSource(NodeRef(anchor, key_leaf), at))
+                    if isinstance(kv, Static)
+                    else None
+                )
             if key is None:
                 complete = False
                 continue
-            value = self.evaluate(value_node, at.start, at.chain)
-            entries.append(HashEntry(key, key_range, value))
+            node_ref = NodeRef(anchor, value_node) if value_node is not None else None
+            entries.append(_Entry(key, key_at, ValueSource(node_ref, at), at))
         return entries, complete
 
     def default_values(self, at: int, chain: Chain) -> DefaultValues:
-        """``$PSDefaultParameterValues`` entries in effect at byte ``at`` (§5).
+        """``$PSDefaultParameterValues`` entries in effect at byte ``at`` (§5)."""
+        raw = self.default_values_raw(at, chain)
+        entries = tuple(self.entry(e) for e in raw.entries)
+        return DefaultValues(entries, raw.disabled, raw.complete)
+
+    def default_values_raw(self, at: int, chain: Chain) -> RawDefaults:
+        """``default_values`` with lazy values.
 
         Each scope's writes are replayed once, in document order, as calls ask
         at increasing positions (a query behind the last one replays again).
         """
-        if PSDEFAULTS not in self.assignments:
-            return DefaultValues(())
+        facts = self._facts(PSDEFAULTS)
+        if not facts:
+            return _NO_DEFAULTS
         if self._defaults is None:
             self._defaults = {}
-            for a in self.assignments[PSDEFAULTS]:
+            for a in facts:
                 self._defaults.setdefault(id(a.scope), _ScopeDefaults([])).facts.append(a)
-        table: dict[str, tuple[HashEntry, Assignment]] = {}
+        table: dict[str, tuple[_Entry, Assignment]] = {}
         complete = True
+        used: list[tuple[int, int]] = []
         for c in chain:
             st = self._defaults.get(id(c)) if c.is_scope else None
             if st is None:
@@ -878,14 +1338,39 @@ class ValueResolver:
                     break
                 st.pos += 1
                 self._replay_default(st, a)
+            used.append((id(st), st.pos))
             table.update(st.table)
             complete = complete and st.complete
-        entries: list[HashEntry] = []
+        # Calls between the same two writes, in the same blocks, see the same
+        # defaults: computed once (with the variables it read, for tracking).
+        key = (tuple(map(id, chain)), tuple(used))
+        memo = self._defaults_memo.get(key)
+        if memo is not None:
+            result, deps = memo
+            if self._deps is not None:
+                self._deps.update(deps)
+            return result
+        outer = self._deps
+        self._deps = set()
+        try:
+            result = self._defaults_in_effect(table, chain, complete)
+        finally:
+            deps = frozenset(self._deps)
+            self._deps = outer
+            if outer is not None:
+                outer.update(deps)
+        self._defaults_memo[key] = (result, deps)
+        return result
+
+    def _defaults_in_effect(
+        self, table: dict[str, tuple[_Entry, Assignment]], chain: Chain, complete: bool
+    ) -> RawDefaults:
+        entries: list[_Entry] = []
         disabled = False
         for key, (entry, fact) in table.items():
             conditional = entry.conditional or not self._straight(fact, chain, fact.scope)
             if key == "disabled":
-                value = entry.value
+                value = self.value_of(entry.source)
                 disabled = (
                     not conditional
                     and isinstance(value, Static)
@@ -893,19 +1378,20 @@ class ValueResolver:
                 )
                 continue
             if conditional != entry.conditional:
-                entry = HashEntry(entry.key, entry.key_range, entry.value, conditional)
+                entry = entry.with_conditional(conditional)
             entries.append(entry)
-        return DefaultValues(tuple(entries), disabled, complete)
+        return RawDefaults(entries, disabled, complete)
 
     def _replay_default(self, st: _ScopeDefaults, a: Assignment) -> None:
         always = not any(c.kind in CONDITIONAL_KINDS for c in _after_scope(a.chain, a.scope))
         if a.target == "var":
-            literal = _hash_literal(unwrap(a.value)) if a.value is not None else None
+            value_node = a.value
+            literal = _hash_literal(unwrap(value_node)) if value_node is not None else None
             if literal is None or a.op != "=":
                 st.complete = False
                 st.table = {}
                 return
-            entries, ok = self._hash_entries(literal, a)
+            entries, ok = self._hash_entries(literal, a, a.anchor or self._here)
             st.complete = st.complete and ok
             if always:
                 st.table = {}
@@ -924,8 +1410,11 @@ class ValueResolver:
                 st.table.pop(a.key.lower(), None)
             return
         if a.target in ("member", "index", "add"):
-            value = self.evaluate(a.value, a.start, a.chain)
-            st.table[a.key.lower()] = (HashEntry(a.key, a.key_range, value), a)
+            st.table[a.key.lower()] = (_Entry(a.key, self._key_at(a), self._fact_source(a), a), a)
+
+
+_NO_FACTS: list[Assignment] = []
+_NO_DEFAULTS = RawDefaults([], False, True)
 
 
 @dataclass
@@ -933,7 +1422,7 @@ class _ScopeDefaults:
     facts: list[Assignment]
     pos: int = 0
     last_at: int = -1
-    table: dict[str, tuple[HashEntry, Assignment]] = field(default_factory=dict)
+    table: dict[str, tuple[_Entry, Assignment]] = field(default_factory=dict)
     complete: bool = True
 
 
