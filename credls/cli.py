@@ -152,7 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=args.log_level.upper(), format="credls: %(levelname)s: %(message)s"
         )
         if args.command is None:
-            raise UsageError("a command is required: check, serve, profiles, explain, rules (see --help)")
+            raise UsageError(
+                "a command is required: check, serve, profiles, explain, rules (see --help)"
+            )
         handler = {
             "check": _cmd_check,
             "profiles": _cmd_profiles,
@@ -368,7 +370,7 @@ def _run_files(ws: Workspace, paths: Iterator[str], jobs: int) -> _Outcome:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from credls.analysis import Workspace
-    from credls.report import Report, formatter
+    from credls.report import Report, formatter, relative_messages
     from credls.walk import Walker
 
     paths: list[str] = list(args.paths) or ["."]
@@ -389,8 +391,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     for line in (*problems, *outcome.notices, *outcome.errors):
         _err(line)
-    findings = sorted(outcome.findings)
-    report = Report(findings, outcome.files, os.getcwd())
+    cwd = os.getcwd()
+    findings = sorted(relative_messages(f, cwd) for f in outcome.findings)
+    report = Report(findings, outcome.files, cwd)
     color = (
         args.format == "text"
         and args.output is None

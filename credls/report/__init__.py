@@ -59,7 +59,7 @@ class Report:
     def of(cls, diagnostics: Iterable[Diagnostic], files: int, cwd: str = "") -> Report:
         """A report of diagnostics, sorted by the path as shown, then position."""
         where = cwd or os.getcwd()
-        findings = [Finding.of(d) for d in diagnostics]
+        findings = [relative_messages(Finding.of(d), where) for d in diagnostics]
         findings.sort(key=lambda f: (display_path(f.path, where), *f[1:]))
         return cls(findings, files, cwd)
 
@@ -76,6 +76,20 @@ class Report:
         if shown is None:
             shown = self._shown[path] = display_path(path, self.cwd or os.getcwd())
         return shown
+
+
+def relative_messages(f: Finding, cwd: str) -> Finding:
+    """Paths under the working directory shown relative in messages too.
+
+    Rules name store files by absolute path; a report reads better (and SARIF
+    fingerprints stay the same on every machine) with the paths as the user
+    typed them.
+    """
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    if prefix not in f.message and not any(prefix in r[5] for r in f.related):
+        return f
+    related = tuple((*r[:5], r[5].replace(prefix, "")) for r in f.related)
+    return f._replace(message=f.message.replace(prefix, ""), related=related)
 
 
 def display_path(path: str, cwd: str) -> str:

@@ -219,3 +219,24 @@ def test_json_round_trips_any_text(path: str, message: str, related: str) -> Non
     (got,) = doc["diagnostics"]
     assert got["message"] == message and got["related"][0]["message"] == related
     assert got["path"] == got["related"][0]["path"]
+
+
+def test_paths_under_the_working_directory_are_relative_in_messages(tmp_path: Path) -> None:
+    store = tmp_path / "aws" / "credentials"
+    d = Diagnostic(
+        "CRED203",
+        f"Profile 'prod' is not in {store}, the only file searched",
+        str(tmp_path / "run.ps1"),
+        Range.of(0, 0, end=3),
+        Severity.ERROR,
+        related=(Related(str(store), Range.of(1, 0, end=4), f"searched {store}"),),
+    )
+    report = Report.of([d], 1, str(tmp_path))
+    (f,) = report.findings
+    assert (
+        f.message
+        == f"Profile 'prod' is not in {os.path.join('aws', 'credentials')}, the only file searched"
+    )
+    assert f.related[0][5] == f"searched {os.path.join('aws', 'credentials')}"
+    elsewhere = Report.of([d], 1, str(tmp_path / "sub"))
+    assert str(store) in elsewhere.findings[0].message
