@@ -19,12 +19,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from credls import __version__
 from credls.server.client import ClientFeatures
 from credls.server.configuration import ServerOptions, SettingsState
 from credls.server.documents import DocumentStore, Snapshot
+from credls.server.index import WorkspaceIndex
 from credls.server.logs import redact
 from credls.server.protocol import CredlsProtocol
 
@@ -64,6 +66,7 @@ class CredlsLanguageServer(LanguageServer):
         self._file_indexes: dict[str, tuple[tuple[int, int], LineIndex | None]] = {}
         self.diagnostics: DiagnosticsManager
         self.watcher: StoreWatcher
+        self.index = WorkspaceIndex(self)
 
     # --- the worker thread ---------------------------------------------------------
 
@@ -90,6 +93,16 @@ class CredlsLanguageServer(LanguageServer):
 
     def workspace_for(self, snap: Snapshot) -> Workspace:
         return self.state.workspace_for(snap.path)
+
+    def folder_workspaces(self) -> list[Workspace]:
+        """One workspace per folder (or the one for loose files when there is no folder).
+
+        Other workspaces may exist for files opened outside every folder; whole-workspace
+        features (symbols, the index) stay with these, so each store is read once.
+        """
+        if not self.state.folders:
+            return [self.state.workspace_for(None)]
+        return [self.state.workspace_for(folder) for _uri, folder in self.state.folders]
 
     def kind_of(self, snap: Snapshot) -> DocumentKind:
         """Configured store paths first, then languageId, then the path."""
@@ -137,8 +150,7 @@ class CredlsLanguageServer(LanguageServer):
         from credls.document import DocumentKind
         from credls.store.locations import sibling_config, sibling_credentials
 
-        if not self.state.workspaces():
-            self.state.workspace_for(None)
+        self.folder_workspaces()  # built now, so that their stores are watched
         paths: set[str] = set()
         for ws in self.state.workspaces():
             paths.update(ws.store_paths)
@@ -184,6 +196,7 @@ class CredlsLanguageServer(LanguageServer):
         paths = await self.run_core(rebuild)
         await self.watcher.update(paths)
         self.diagnostics.revalidate_all()
+        self.index.start()  # folders or exclusions may have changed
 
     # --- errors and messages ---------------------------------------------------------
 
@@ -206,14 +219,25 @@ class CredlsLanguageServer(LanguageServer):
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of pygls' default pop-up in the editor."""
+        if isinstance(error, RequestRefused):
+            log.info("refused: %s", redact(error.message))
+            return
         log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
 
     def shutdown(self) -> None:
+        self.index.stop()
         self._core.shutdown(wait=False, cancel_futures=True)
         super().shutdown()  # type: ignore[no-untyped-call]
 
 
 Handler = Callable[..., Awaitable[Any]]
+
+
+class RequestRefused(JsonRpcException):
+    """A request the server declines on purpose (LSP ``RequestFailed``): the client
+    shows the message, e.g. why a rename cannot be done here."""
+
+    CODE = -32803
 
 
 def guarded(default: Any) -> Callable[[Handler], Handler]:
@@ -224,7 +248,7 @@ def guarded(default: Any) -> Callable[[Handler], Handler]:
         async def handler(ls: CredlsLanguageServer, params: Any) -> Any:
             try:
                 return await fn(ls, params)
-            except asyncio.CancelledError:
+            except (asyncio.CancelledError, RequestRefused):
                 raise
             except Exception as exc:
                 log.error(
@@ -238,6 +262,11 @@ def guarded(default: Any) -> Callable[[Handler], Handler]:
     return wrap
 
 
+def _not_a_refusal(record: logging.LogRecord) -> bool:
+    exc = record.exc_info[1] if record.exc_info else None
+    return not isinstance(exc, RequestRefused)
+
+
 def create_server() -> CredlsLanguageServer:
     """A server with every feature registered."""
     from credls.server.features import (
@@ -247,10 +276,14 @@ def create_server() -> CredlsLanguageServer:
         hover,
         lifecycle,
         navigation,
+        references,
         watch,
     )
 
+    # A refused request is an answer, not a failure: no traceback on stderr for it.
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_not_a_refusal)
     server = CredlsLanguageServer()
-    for module in (lifecycle, diagnostics, watch, completion, hover, navigation, actions):
+    features = (lifecycle, diagnostics, watch, completion, hover, navigation, references, actions)
+    for module in features:
         module.register(server)
     return server

@@ -30,6 +30,8 @@ class ClientFeatures:
     hierarchical_symbols: bool = False
     code_action_literals: bool = False
     line_folding_only: bool = False
+    work_done_progress: bool = False
+    completion_tags: frozenset[int] = frozenset()
 
     @property
     def pull_mode(self) -> bool:
@@ -82,4 +84,14 @@ class ClientFeatures:
             code_action_literals=cap("text_document.code_action.code_action_literal_support")
             is not None,
             line_folding_only=bool(cap("text_document.folding_range.line_folding_only", False)),
+            work_done_progress=bool(cap("window.work_done_progress", False)),
+            completion_tags=frozenset(
+                _int_list(cap("text_document.completion.completion_item.tag_support.value_set"))
+            ),
         )
+
+
+def _int_list(value: object) -> list[int]:
+    if isinstance(value, (list, tuple)):
+        return [int(v) for v in value if isinstance(v, int)]
+    return []

@@ -23,6 +23,7 @@ from credls.text import Encoding, LineIndex, Position
 if TYPE_CHECKING:
     from credls.ini.parser import IniFile
     from credls.powershell.parser import PowerShellDocument
+    from credls.server.scripts import ScriptView
 
 # Larger documents are not analysed: the answer would come too late to help.
 MAX_ANALYSED_CHARS = 16 * 1024 * 1024
@@ -79,6 +80,7 @@ class OpenDocument:
         self._ps: PowerShellDocument | None = None
         self._ps_tracking = False  # edits are queued once a tree exists or is being built
         self._ps_edits: deque[tuple[Position, Position, str] | str] = deque()
+        self.script_view: ScriptView | None = None  # the last model built (worker thread)
 
     # --- derived views (cached per text) ------------------------------------------
 
@@ -167,6 +169,7 @@ class DocumentStore:
 
     def __init__(self) -> None:
         self._docs: dict[str, OpenDocument] = {}
+        self._paths: dict[str, OpenDocument] | None = None  # normalised path -> document
 
     def open(self, item: types.TextDocumentItem) -> OpenDocument:
         doc = OpenDocument(item.uri, item.language_id, item.version, item.text)
@@ -174,6 +177,7 @@ class DocumentStore:
         if old is not None:
             old.open = False
         self._docs[item.uri] = doc
+        self._paths = None
         return doc
 
     def get(self, uri: str) -> OpenDocument | None:
@@ -183,6 +187,7 @@ class DocumentStore:
         doc = self._docs.pop(uri, None)
         if doc is not None:
             doc.open = False
+        self._paths = None
         return doc
 
     def all(self) -> list[OpenDocument]:
@@ -191,8 +196,13 @@ class DocumentStore:
     def by_path(self, path: str) -> OpenDocument | None:
         import os
 
-        want = os.path.normcase(os.path.abspath(path))
-        for doc in self._docs.values():
-            if doc.path is not None and os.path.normcase(os.path.abspath(doc.path)) == want:
-                return doc
-        return None
+        paths = self._paths
+        if paths is None:
+            # list() copies in one step: the worker thread may ask while the loop edits.
+            paths = {
+                os.path.normcase(os.path.abspath(d.path)): d
+                for d in list(self._docs.values())
+                if d.path is not None
+            }
+            self._paths = paths
+        return paths.get(os.path.normcase(os.path.abspath(path)))

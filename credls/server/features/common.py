@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 INI_KINDS = (DocumentKind.CREDENTIALS, DocumentKind.CONFIG)
 SECRET_WORDS = ("secret", "token", "password", "passwd")
 MASK = "********"
+# Past this many profiles a completion list holds those matching what is typed and is
+# marked incomplete (the client asks again as the prefix grows).
+MAX_PROFILE_ITEMS = 1000
 
 
 @dataclass(frozen=True)

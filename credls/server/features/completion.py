@@ -4,7 +4,7 @@ Implements ``textDocument/completion``: section prefixes after ``[``, the keys
 valid for the section and file kind (``credls.ini.keys``), values of enum,
 boolean and region keys, and profile / sso-session names from the store chain
 after ``source_profile =`` / ``sso_session =`` (detail: store and location; never
-a value). Completion in PowerShell scripts comes with the flow analysis.
+a value). Completion in PowerShell scripts: ``script_completion``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ from lsprotocol import types
 from credls.document import DocumentKind
 from credls.server.app import guarded
 from credls.server.convert import from_lsp_position, to_lsp_range
-from credls.server.features.common import INI_KINDS, chain_for, section_name
+from credls.server.features.common import (
+    INI_KINDS,
+    MAX_PROFILE_ITEMS,
+    chain_for,
+    section_name,
+)
 from credls.text import Position, Range
 
 if TYPE_CHECKING:
@@ -103,7 +108,13 @@ def complete(
 ) -> types.CompletionList | None:
     """Worker thread: completion items at ``position``."""
     kind = ls.kind_of(snap)
-    if kind not in INI_KINDS or snap.too_large:
+    if snap.too_large:
+        return None
+    if kind is DocumentKind.POWERSHELL:
+        from credls.server.features.script_completion import complete_script
+
+        return complete_script(ls, snap, position)
+    if kind not in INI_KINDS:
         return None
     ini = snap.ini()
     pos = from_lsp_position(snap.index(), position, ls.client.encoding)
@@ -218,6 +229,13 @@ def _values(
     items = _Items(ls, snap, Range(Position(pos.line, start), pos))
     if key == "source_profile":
         _profile_names(ls, snap, ini, kind, pos, items)
+        if len(items.items) > MAX_PROFILE_ITEMS:
+            # Thousands of profiles: those matching what is typed; the client asks again.
+            from credls.server.features.references import matches
+
+            typed = before[start:]
+            kept = [i for i in items.items if matches(typed, i.label)]
+            return types.CompletionList(is_incomplete=True, items=kept[:MAX_PROFILE_ITEMS])
     elif key == "sso_session":
         _session_names(ls, snap, items)
     else:

@@ -48,7 +48,7 @@ def analyze(ls: CredlsLanguageServer, snap: Snapshot, generation: int) -> Result
     """Worker thread: the snapshot's findings, or None when it is already stale."""
     if not snap.current or generation != ls.generation:
         return None
-    from credls.document import Document
+    from credls.document import Document, DocumentKind
     from credls.source import SourceText
 
     kind = ls.kind_of(snap)
@@ -64,6 +64,11 @@ def analyze(ls: CredlsLanguageServer, snap: Snapshot, generation: int) -> Result
             MAX_ANALYSED_CHARS,
         )
         return Result(snap.version, generation, (), ())
+    if kind is DocumentKind.POWERSHELL:
+        from credls.server.scripts import prepare
+
+        if not prepare(snap):
+            return None  # edits arrived since the snapshot: its own task follows
     ws = ls.workspace_for(snap)
     found = ws.analyze(Document(snap.display_path, SourceText(text), kind), snap.path)
     index = snap.index()
@@ -89,6 +94,7 @@ class DiagnosticsManager:
         self._results: dict[str, Result] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._refresh: asyncio.Task[None] | None = None
+        self._watched_for: object = None
 
     # --- scheduling ------------------------------------------------------------------
 
@@ -140,9 +146,18 @@ class DiagnosticsManager:
         result = await self.ls.run_core(analyze, self.ls, snap, generation)
         if result is not None and doc.open:
             self._results[doc.uri] = result
-            # Stores and siblings to watch can change with each document opened.
-            await self.ls.watcher.update(await self.ls.run_core(self.ls.watch_paths))
+            # Stores and siblings to watch change with the documents open (and their
+            # kinds) and with settings: only then is the watch list worth a round trip.
+            key = (self.ls.generation, frozenset((d.uri, d.kind) for d in self.ls.docs.all()))
+            if key != self._watched_for:
+                self._watched_for = key
+                await self.ls.watcher.update(await self.ls.run_core(self.ls.watch_paths))
         return result
+
+    @property
+    def busy(self) -> bool:
+        """Some document's findings are being computed or wait for their debounce."""
+        return bool(self._tasks)
 
     def cached(self, uri: str) -> Result | None:
         return self._results.get(uri)

@@ -1,4 +1,4 @@
-"""Hover: profiles, keys and rule codes.
+"""Hover: profiles, keys, rule codes, and (``script_hover``) AWS calls in scripts.
 
 Implements ``textDocument/hover``. On an INI header's profile name (or a
 ``source_profile`` value): which store and line supply it, the search order,
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from credls.document import DocumentKind
 from credls.server.app import guarded
 from credls.server.convert import from_lsp_position, to_lsp_range
 from credls.server.features.common import (
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from credls.server.app import CredlsLanguageServer
     from credls.server.documents import Snapshot
     from credls.server.features.diagnostics import Result
+    from credls.settings import Settings
+    from credls.store.chain import StoreChain
 
 _DIRECTIVE_CODES = re.compile(r"credls:[ \t]*ignore(?:-next-line|-file)?\[([^\]\r\n]*)\]")
 _TOKEN = re.compile(r"[^,\s]+")
@@ -55,17 +58,32 @@ def _suppression_code(line: str, pos: Position) -> tuple[str, Range] | None:
 
 
 def profile_markdown(ls: CredlsLanguageServer, snap: Snapshot, name: str) -> str | None:
-    from credls.resolver import resolve_profile
-
+    """The profile hover of an INI document (its own file pair plus the stores)."""
     ws, chain = chain_for(ls, snap)
     if chain is None:
         return None
-    res = resolve_profile(chain, name)
-    s = ws.settings
+    return profile_report(ws.settings, chain, name)
+
+
+def profile_report(
+    settings: Settings,
+    chain: StoreChain,
+    name: str,
+    location: str | None = None,
+    created: str | None = None,
+) -> str:
+    """Markdown: which store and line supply ``name``, the search order with the winning
+    step marked, shadowed copies, every property with its file and line, the profile
+    type and the masked access key ID. ``created`` describes a script call that makes
+    the profile when no store has it yet. Values pass ``display_property``: no secrets.
+    """
+    from credls.resolver import resolve_profile
+
+    res = resolve_profile(chain, name, location)
     out = [f"**Profile {code(name)}**"]
     winner = res.winner
     if winner is None:
-        out.append("\nNot found in any store searched.")
+        out.append(f"\n{created}" if created else "\nNot found in any store searched.")
     else:
         out[0] += f" · {winner.profile_type or 'no usable credential type'}"
         if winner.location:
@@ -74,14 +92,26 @@ def profile_markdown(ls: CredlsLanguageServer, snap: Snapshot, name: str) -> str
             out.append(f"\nSupplied by {winner.store} (declared, exists at run time)")
         if winner.masked_access_key_id:
             out.append(f"\nAccess key ID: {code(winner.masked_access_key_id)}")
+    where = f" in {code(location)}" if location else ""
     out.append(
-        f"\n**Search order** ({s.platform.value}, AWS Tools for PowerShell "
-        f"{s.powershell_version.value}):\n"
+        f"\n**Search order**{where} ({chain.platform.value}, AWS Tools for PowerShell "
+        f"{settings.powershell_version.value}):\n"
     )
+    won = False
     for i, step in enumerate(res.steps, 1):
-        where = code(step.location) if step.location else ""
-        found = f"line {step.line} ✓" if step.found and step.line else ("✓" if step.found else "–")
-        out.append(f"{i}. {step.store} {where} {found}")
+        place = code(step.location) if step.location else ""
+        if step.found:
+            found = f"line {step.line} ✓" if step.line else "✓"
+            if (
+                not won
+                and winner is not None
+                and (step.store, step.location or "") == (winner.store, winner.location or "")
+            ):
+                found += " **← used**"
+                won = True
+        else:
+            found = "–"
+        out.append(f"{i}. {step.store} {place} {found}")
     if res.shadowed:
         out.append("\n**Shadowed copies:**\n")
         out.extend(
@@ -93,8 +123,8 @@ def profile_markdown(ls: CredlsLanguageServer, snap: Snapshot, name: str) -> str
         out.append("\n| key | value | from |\n|---|---|---|")
         for prop in props:
             value = code(display_property(prop)).replace("|", "\\|")
-            where = f"{prop.source.store} line {prop.source.line}"
-            out.append(f"| {code(prop.key)} | {value} | {where} |")
+            source = f"{prop.source.store} line {prop.source.line}"
+            out.append(f"| {code(prop.key)} | {value} | {source} |")
     return "\n".join(out)
 
 
@@ -152,8 +182,15 @@ def hover_at(
         if rule is not None:
             parts.append(rule_doc(rule))
             rng = directive[1]
-    elif ls.kind_of(snap) in INI_KINDS:
-        found = _ini_hover(ls, snap, snap.ini(), pos)
+    else:
+        kind = ls.kind_of(snap)
+        found = None
+        if kind in INI_KINDS:
+            found = _ini_hover(ls, snap, snap.ini(), pos)
+        elif kind is DocumentKind.POWERSHELL:
+            from credls.server.features.script_hover import script_hover
+
+            found = script_hover(ls, snap, pos)
         if found is not None:
             parts.append(found[0])
             rng = found[1]

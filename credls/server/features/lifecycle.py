@@ -197,18 +197,23 @@ async def did_save(ls: CredlsLanguageServer, params: types.DidSaveTextDocumentPa
 
     if doc.kind in (DocumentKind.CREDENTIALS, DocumentKind.CONFIG, DocumentKind.SDK_STORE):
         await ls.stores_changed([doc.path])
+    await ls.run_core(ls.index.update, doc.path)
 
 
-def did_close(ls: CredlsLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-    """Handle ``textDocument/didClose``: forget the text, clear its findings."""
-    ls.docs.close(params.text_document.uri)
+async def did_close(ls: CredlsLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    """Handle ``textDocument/didClose``: forget the text, clear its findings, and index
+    the file as it is on disk (unsaved changes are gone)."""
+    doc = ls.docs.close(params.text_document.uri)
     ls.diagnostics.forget(params.text_document.uri)
+    if doc is not None and doc.path is not None:
+        await ls.run_core(ls.index.update, doc.path)
 
 
 def shutdown(ls: CredlsLanguageServer, params: None) -> None:
     """Handle ``shutdown``: stop background work."""
     ls.diagnostics.cancel_all()
     ls.watcher.stop()
+    ls.index.stop()
 
 
 def register(server: CredlsLanguageServer) -> None:

@@ -1,9 +1,12 @@
 """Navigation: definition, document symbols, folding ranges.
 
 Implements ``textDocument/definition`` (``source_profile = x`` and ``sso_session = x``
-to the section that defines x, in an INI file or the SDK store's JSON),
-``textDocument/documentSymbol`` (INI sections and keys; PowerShell functions) and
-``textDocument/foldingRange`` (INI sections).
+to the section that defines x, in an INI file or the SDK store's JSON; a profile
+name in a script to its section in the stores that call searches, else to the
+script call that creates it), ``textDocument/documentSymbol`` (INI sections and
+keys; PowerShell functions with the AWS calls inside them) and
+``textDocument/foldingRange`` (INI sections). References, rename and workspace
+symbols: ``references``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from credls.text import LineIndex, Position, Range
 
 if TYPE_CHECKING:
     from credls.ini.parser import IniFile, Section
+    from credls.powershell.script import CallInfo
     from credls.server.app import CredlsLanguageServer
     from credls.server.documents import Snapshot
     from credls.text import Encoding
@@ -38,7 +42,12 @@ def definition_at(
     ls: CredlsLanguageServer, snap: Snapshot, position: types.Position
 ) -> list[types.Location] | None:
     """Worker thread: where the referenced profile or sso-session is defined."""
-    if ls.kind_of(snap) not in INI_KINDS or snap.too_large:
+    if snap.too_large:
+        return None
+    kind = ls.kind_of(snap)
+    if kind is DocumentKind.POWERSHELL:
+        return _script_definition(ls, snap, position)
+    if kind not in INI_KINDS:
         return None
     ini = snap.ini()
     pos = from_lsp_position(snap.index(), position, ls.client.encoding)
@@ -64,6 +73,42 @@ def definition_at(
                 break
     locations = [loc for s in sources if (loc := location_of(ls, s)) is not None]
     return locations or None
+
+
+def _script_definition(
+    ls: CredlsLanguageServer, snap: Snapshot, position: types.Position
+) -> list[types.Location] | None:
+    """A profile name in a script -> its section in the stores the call searches
+    (an INI section or the SDK store's JSON entry), else the call that creates it."""
+    from credls.server.features.script_hover import creation_before
+    from credls.server.scripts import view_for
+
+    view = view_for(ls, snap)
+    if view is None:
+        return None
+    pos = from_lsp_position(snap.index(), position, ls.client.encoding)
+    hit = view.occurrence_at(pos)
+    if hit is None or hit[0].name is None:
+        return None
+    occ, info = hit
+    name = occ.name
+    assert name is not None
+    chain = ls.workspace_for(snap).chain
+    location = info.location.path if info.location is not None else None
+    hits = chain.find(name, location) if chain is not None else []
+    sources = list(hits[0].sections or (hits[0].source,)) if hits else []
+    locations = [loc for s in sources if (loc := location_of(ls, s)) is not None]
+    if locations:
+        return locations
+    maker = creation_before(view.model, name, info)
+    if maker is None:
+        return None
+    for other, owner in zip(view.occurrences, view.owners, strict=True):
+        if view.model.infos[owner] is maker and other.kind.value == "script-create":
+            rng = to_lsp_range(snap.index(), other.range, ls.client.encoding)
+            return [types.Location(uri=snap.uri, range=rng)]
+    rng = to_lsp_range(snap.index(), maker.call.range, ls.client.encoding)
+    return [types.Location(uri=snap.uri, range=rng)]
 
 
 async def definition(
@@ -132,22 +177,57 @@ def _ini_symbols(
 def _powershell_symbols(
     ls: CredlsLanguageServer, snap: Snapshot, enc: Encoding
 ) -> list[types.DocumentSymbol]:
+    """Functions, and the AWS calls of the script (inside the function they are in)."""
+    from credls.server.scripts import view_for
+
     ps = snap.doc.powershell()
     index = ps.lines
-    out = []
+    functions: list[tuple[Range, types.DocumentSymbol, list[types.DocumentSymbol]]] = []
     for fn in ps.index().functions:
         name_node = next((c for c in fn.children if c.type == "function_name"), None)
         if name_node is None:
             continue
-        out.append(
-            types.DocumentSymbol(
-                name=ps.node_text(name_node),
-                kind=types.SymbolKind.Function,
-                range=to_lsp_range(index, ps.node_range(fn), enc),
-                selection_range=to_lsp_range(index, ps.node_range(name_node), enc),
-            )
+        fn_range = ps.node_range(fn)
+        children: list[types.DocumentSymbol] = []
+        symbol = types.DocumentSymbol(
+            name=ps.node_text(name_node),
+            kind=types.SymbolKind.Function,
+            range=to_lsp_range(index, fn_range, enc),
+            selection_range=to_lsp_range(index, ps.node_range(name_node), enc),
+            children=children,
         )
+        functions.append((fn_range, symbol, children))
+    out = [sym for _, sym, _ in functions]
+    view = view_for(ls, snap) if ps.text == snap.text else None
+    if view is None:
+        return out
+    for info in view.model.infos:
+        call = info.call
+        symbol = types.DocumentSymbol(
+            name=call.written_name,
+            detail=_call_detail(info),
+            kind=types.SymbolKind.Method,
+            range=to_lsp_range(index, call.range, enc),
+            selection_range=to_lsp_range(index, call.name_range, enc),
+        )
+        owner = None
+        for fn_range, _sym, kids in functions:
+            if fn_range.start <= call.range.start and call.range.end <= fn_range.end:
+                owner = kids  # the innermost: functions come in document order
+        (owner if owner is not None else out).append(symbol)
+    out.sort(key=lambda s: (s.range.start.line, s.range.start.character))
     return out
+
+
+def _call_detail(info: CallInfo) -> str | None:
+    from credls.navigation import PROFILE_PARAMETERS
+
+    parts = []
+    for b in info.call.parameters:
+        if b.name in PROFILE_PARAMETERS or b.name == "StoreAs":
+            shown = b.static_text
+            parts.append(f"-{b.name} {shown if shown is not None else '(run time)'}")
+    return " ".join(parts) or None
 
 
 def _flatten(
