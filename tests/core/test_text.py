@@ -65,7 +65,9 @@ def test_range_helpers() -> None:
     assert r.contains(Position(2, 9)) and not r.contains(Position(3, 0))
 
 
-@given(st.lists(st.sampled_from(["a", "é", "😂", "\n", "\r", "\r\n", " "]), max_size=40).map("".join))
+@given(
+    st.lists(st.sampled_from(["a", "é", "😂", "\n", "\r", "\r\n", " "]), max_size=40).map("".join)
+)
 def test_every_offset_round_trips(text: str) -> None:
     idx = LineIndex(text)
     for off in range(len(text) + 1):
