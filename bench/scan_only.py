@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Stand-in for ``credls check --format json`` while the CLI is being written.
+"""The literal-key fast path alone, with the command line of ``credls check``.
 
 Walks PATH (default ``.``) with ``os.scandir`` (no .gitignore), runs the
-literal-key fast path (``credls.rules.security.scan_file_bytes``) on every file
-in a pool of ``--jobs`` processes and prints the JSON shape of
+literal-key fast path (``credls.rules.security.scan_file_bytes``: the per-file
+work of ``credls check --select CRED3`` once scripts skip the parser) on every
+file in a pool of ``--jobs`` processes and prints the JSON shape of
 ``spec/interfaces.md`` (1-based lines and columns). Takes the arguments
 ``bench/run_peers.sh`` gives ``credls`` (``check . --no-user-stores --format json
---fail-on hint``), so ``bench/literal_keys.sh`` can measure the scanner on its own.
+--fail-on hint``), so ``bench/literal_keys.sh`` can measure the scanner on its own
+(mode ``scan-only``) and a profiler can run it with ``--jobs 1``.
 Workers walk whole subtrees and encode their own JSON, so that the parent only
 lists the top level and joins strings.
 """

@@ -23,14 +23,15 @@ import stat
 from collections.abc import Iterable, Sequence
 
 from credls.diagnostic import Diagnostic, Severity
-from credls.document import Document, DocumentKind, kind_of_path
+from credls.document import POWERSHELL_SUFFIXES, Document, DocumentKind, kind_of_path
 from credls.rules.context import CheckContext
 from credls.rules.registry import rule
 from credls.scan.literals import LiteralFinding, LiteralKind, scan
 from credls.scan.prefilter import may_hold_credentials
+from credls.scan.regions import is_docs_path
 from credls.scan.values import ValueClass
 from credls.secret import mask_key_id
-from credls.source import decode, looks_binary
+from credls.source import decode
 from credls.text import LineIndex, Position, Range
 
 
@@ -52,7 +53,9 @@ LITERAL_ACCESS_KEY = rule(
         its shape. Keep keys in the user's own credential store and refer to them by profile
         name, or pass them through environment variables set by the CI system. A value that is
         plainly a placeholder (`AKIAXXXXXXXXXXXXXXXX`, `<access key>`, `YOUR_KEY`) is reported at
-        information severity: the file expects a real key to be pasted in.
+        information severity: the file expects a real key to be pasted in. A placeholder in a
+        comment or in the prose of a Markdown or text document (outside fenced code) is not a
+        value and is not reported; a real key there is.
         """
     ),
     bad="Set-AWSCredential -AccessKey AKIAQWERTYUIOPASDFGH -SecretKey $secret -StoreAs ci",
@@ -176,6 +179,8 @@ _SHOWABLE_PARAMETER = re.compile(
     r"-(?:ak|sk|st|accessk[a-z]{0,2}|secret[ak][a-z]{0,8}|sessiont[a-z]{0,4})"
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# source.looks_binary: a NUL byte this early means binary content.
+_BINARY_PROBE = 8192
 
 
 @functools.lru_cache(maxsize=256)
@@ -227,19 +232,39 @@ def _positions(text: str, offsets: Iterable[int]) -> dict[int, Position]:
     return out
 
 
+def _outcomes() -> dict[tuple[LiteralKind, ValueClass], tuple[str, Severity, dict[str, str]]]:
+    """Code, severity and data per kind of literal and class of value (rules.md CRED3xx)."""
+    rules = {
+        LiteralKind.ACCESS_KEY_ID: LITERAL_ACCESS_KEY,
+        LiteralKind.SECRET_KEY: LITERAL_SECRET_KEY,
+        LiteralKind.SESSION_TOKEN: LITERAL_SESSION_TOKEN,
+    }
+    out = {}
+    for kind, r in rules.items():
+        for cls, code, severity in (
+            (ValueClass.KEY, r.code, r.severity),
+            (ValueClass.PLACEHOLDER, r.code, Severity.INFORMATION),
+            (ValueClass.EXAMPLE, EXAMPLE_KEY.code, EXAMPLE_KEY.severity),
+        ):
+            out[kind, cls] = (code, severity, {"kind": kind.value, "value": cls.value})
+    return out
+
+
+_OUTCOME = _outcomes()
+
+
 def diagnostics_for(path: str, text: str, findings: Sequence[LiteralFinding]) -> list[Diagnostic]:
-    """CRED301-303/306 diagnostics for scanner findings (ranges cover the value)."""
+    """CRED301-303/306 diagnostics for scanner findings (ranges cover the value).
+
+    The severity is set explicitly (the rule's default unless a placeholder), so
+    that resolving it later finds nothing to change.
+    """
     if not findings:
         return []
     pos = _positions(text, [o for f in findings for o in (f.start, f.end)])
     out: list[Diagnostic] = []
     for f in findings:
-        if f.value_class is ValueClass.EXAMPLE:
-            code, severity = EXAMPLE_KEY.code, None
-        elif f.value_class is ValueClass.PLACEHOLDER:
-            code, severity = _CODE[f.kind], Severity.INFORMATION
-        else:
-            code, severity = _CODE[f.kind], None
+        code, severity, data = _OUTCOME[f.kind, f.value_class]
         out.append(
             Diagnostic(
                 code,
@@ -247,19 +272,41 @@ def diagnostics_for(path: str, text: str, findings: Sequence[LiteralFinding]) ->
                 path,
                 Range(pos[f.start], pos[f.end]),
                 severity,
-                data={"kind": f.kind.value, "value": f.value_class.value},
+                (),
+                None,
+                (),
+                dict(data),
             )
         )
     return out
 
 
 def literal_diagnostics(path: str, text: str, kind: DocumentKind) -> list[Diagnostic]:
-    """The literal-key rules on decoded text of a document of ``kind``."""
-    return diagnostics_for(path, text, scan(text, powershell=kind is DocumentKind.POWERSHELL))
+    """The literal-key rules on decoded text of a document of ``kind``.
+
+    Markdown and plain-text files (by ``path``) are documentation: placeholders in
+    their prose are not reported, only those in fenced code blocks.
+    """
+    powershell = kind is DocumentKind.POWERSHELL
+    docs = kind is DocumentKind.TEXT and is_docs_path(path)
+    return diagnostics_for(path, text, scan(text, powershell=powershell, docs=docs))
 
 
-def _has_bom(data: bytes) -> bool:
-    return data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:3] == b"\xef\xbb\xbf"
+_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"\x00\x00\xfe\xff")
+# Names kind_of_path may classify as a store; any other file is a script or text
+# by its extension, without resolving its absolute path.
+_STORE_NAMES = frozenset({"credentials", "config", "RegisteredAccounts.json"})
+
+
+def _kind_of(path: str) -> DocumentKind:
+    """``kind_of_path`` (no configured stores), with path work only for store names."""
+    base = path.rpartition("/")[2]
+    if os.sep != "/":
+        base = base.rpartition(os.sep)[2]
+    lower = base.lower()
+    if base in _STORE_NAMES or lower.endswith(".credentials"):
+        return kind_of_path(path)
+    return DocumentKind.POWERSHELL if lower.endswith(POWERSHELL_SUFFIXES) else DocumentKind.TEXT
 
 
 def scan_file_bytes(
@@ -275,13 +322,20 @@ def scan_file_bytes(
     UTF-16/32 files (with a BOM) are decoded first. ``kind`` defaults to the kind
     of ``path``; a user's own store is not scanned (keys belong there).
     """
-    if is_user_store and (kind or kind_of_path(path)) in _INI_KINDS:
+    if data.startswith(_BOMS):
+        text = decode(data).text
+    elif data.find(b"\x00", 0, _BINARY_PROBE) >= 0 or not may_hold_credentials(data):
+        return []  # binary (source.looks_binary without a BOM), or nothing to find
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = decode(data).text  # stray bytes kept as lone surrogates
+    if kind is None:
+        kind = _kind_of(path)
+    if is_user_store and kind in _INI_KINDS:
         return []
-    if not _has_bom(data) and (not may_hold_credentials(data) or looks_binary(data)):
-        return []
-    text = decode(data).text
-    # kind_of_path costs an abspath: only files with a candidate pay it.
-    return literal_diagnostics(path, text, kind or kind_of_path(path))
+    return literal_diagnostics(path, text, kind)
 
 
 def check_permissions(

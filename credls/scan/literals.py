@@ -21,15 +21,19 @@ What counts (``rules.md`` CRED301-303, 306):
 * a 40-character secret on the line of, or the line after, an access key ID
   (``BasicAWSCredentials('AKIA…', '…')``, ``$a = 'AKIA…'`` / ``$b = '…'``);
 * an STS session token by its fixed base64 prefix, anywhere.
+
+Placeholders (``values.classify``) count only where a tool would read them as a
+value: not in comments, not in documentation prose (``regions``).
 """
 
 from __future__ import annotations
 
-import bisect
+import functools
 import re
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
+from credls.scan.regions import Regions, Syntax
 from credls.scan.values import ValueClass, classify, has_placeholder_words, is_template
 
 __all__ = ["LiteralFinding", "LiteralKind", "scan"]
@@ -43,14 +47,14 @@ class LiteralKind(str, Enum):
     SESSION_TOKEN = "session_token"
 
 
-@dataclass(frozen=True)
-class LiteralFinding:
+class LiteralFinding(NamedTuple):
     """One literal credential at ``text[start:end]`` (the value, without quotes).
 
     ``context_name`` is the parameter, key or variable name that makes it a
     credential (``-SecretKey``, ``aws_secret_access_key``), ``None`` when the
     shape alone did; ``paired_with`` is the offset of the access key ID that a
-    name-less secret sits next to.
+    name-less secret sits next to. (A named tuple: a large tree yields tens of
+    thousands of these, and a frozen dataclass costs several times more to build.)
     """
 
     kind: LiteralKind
@@ -115,14 +119,16 @@ _ALIASES = {
     "sk": LiteralKind.SECRET_KEY,
     "st": LiteralKind.SESSION_TOKEN,
 }
+# ASCII case folding only ("-ſt" is no -st), as the byte prefilter folds case.
 _PARAM = re.compile(
-    r"-(?=[AaSs])(?<![\w$.-]-)(?P<p>(?i:"
+    r"-(?=[AaSs])(?<![\w$.-]-)(?P<p>(?ai:"
     + "|".join(_prefix_pattern(w, n) for _, w, n in _PARAMS)
     + "|ak|sk|st))"
     + r"(?::|[ \t]+(?:`\r?\n[ \t]*)?|[ \t]*`\r?\n[ \t]*)"
 )
 
 
+@functools.lru_cache(maxsize=64)
 def _param_kind(name: str) -> LiteralKind:
     low = name.lower()
     if low in _ALIASES:
@@ -143,19 +149,21 @@ _NOT_A_LITERAL = frozenset("$@([{-#|;`,)}")
 # --- names that say "this is a key" -------------------------------------------
 
 # One pass over a lower-cased copy finds every name. It starts with the literal
-# "s" (every name holds one), so that ``re`` jumps between candidates in C; the
-# access-key branch matches at the last "s" of "access". NAME_BRANCHES are shared
-# with the byte prefilter.
-NAME_BRANCHES = (
-    r"e(?:(?P<secret>cret)|ssion[ _-]?token|curity[ _-]?token)",
-    r"(?<=access)(?P<access>[ _-]?key)",
+# "s" (every name holds one), so that ``re`` jumps between candidates in C, and
+# every branch starts with a literal or a class, which ``re`` rejects without
+# entering the branch. The access-key branches match at the last "s" of
+# "access". No groups: ``names`` tells the branches apart by the matched text.
+_NAMES = re.compile(
+    r"s(?:e(?:cret|ssion[ _-]?token|curity[ _-]?token)"
+    r"|key(?<=accesskey)|[ _-]key(?<=access[ _-]key)"
     # Splat keys named like the -SK / -ST aliases: @{ SK = '…'; ST = '…' }
-    r"(?P<alias>[kt])(?=[ \t]*=)(?<![\w$.-]s.)",
+    r"|[kt](?<![\w$.-]s[kt])(?=[ \t]*=))"
 )
 _ACCESS_BACK = len("acces")
-_NAMES = re.compile("s(?:" + "|".join(NAME_BRANCHES) + ")")
 _NAMES_ASCII_ICASE = re.compile(_NAMES.pattern, re.I | re.A)
 _IDENT_TAIL = re.compile(r"[\w-]*")
+# An identifier read backwards from a name: `$env:AWS_`, `creds.`, `aws-`.
+_IDENT_BACK = re.compile(r"[\w$:.-]*")
 # What follows a name: a closing quote or bracket, an operator, the value. The
 # value group that matched is the match's lastgroup.
 _ASSIGNED = re.compile(
@@ -210,51 +218,24 @@ def _looks_random(value: str) -> bool:
     return _UPPER.search(value) is not None and _LOWER.search(value) is not None
 
 
-class _Comments:
-    """Where PowerShell comments are, computed only when a rule needs to know."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._blocks: list[tuple[int, int]] | None = None
-
-    def contains(self, pos: int) -> bool:
-        text = self._text
-        start = text.rfind("\n", max(0, pos - _LINE_WINDOW), pos) + 1
-        prefix = text[start:pos]
-        i = prefix.find("#")
-        while i >= 0:
-            # `#` opens a comment only at the start of a token and outside quotes.
-            if (i == 0 or prefix[i - 1] in " \t;") and (
-                prefix.count("'", 0, i) % 2 == 0 and prefix.count('"', 0, i) % 2 == 0
-            ):
-                return True
-            i = prefix.find("#", i + 1)
-        if self._blocks is None:
-            self._blocks = (
-                [m.span() for m in re.finditer(r"<#.*?(?:#>|\Z)", text, re.S)]
-                if "<#" in text
-                else []
-            )
-        k = bisect.bisect_right(self._blocks, (pos, len(text) + 1)) - 1
-        return k >= 0 and self._blocks[k][0] <= pos < self._blocks[k][1]
-
-
 class _Scan:
-    def __init__(self, text: str, powershell: bool) -> None:
+    def __init__(self, text: str, syntax: Syntax) -> None:
         self.text = text
-        self.powershell = powershell
+        self.syntax = syntax
+        self.powershell = syntax is Syntax.POWERSHELL
+        self._regions: Regions | None = None
         self.found: dict[int, LiteralFinding] = {}
         self.akid_names: dict[int, tuple[int, int]] = {}  # value offset -> name span
-        self._comments: _Comments | None = None
         self.param_names: set[int] = set()  # offsets of credential parameter names
+
+    @property
+    def regions(self) -> Regions:
+        if self._regions is None:
+            self._regions = Regions(self.text, self.syntax)
+        return self._regions
 
     def add(self, finding: LiteralFinding) -> None:
         self.found.setdefault(finding.start, finding)
-
-    def in_comment(self, pos: int) -> bool:
-        if self._comments is None:
-            self._comments = _Comments(self.text)
-        return self._comments.contains(pos)
 
     # -- -AccessKey / -SecretKey / -SessionToken values ------------------------
 
@@ -280,7 +261,7 @@ class _Scan:
             return False
         if cls is ValueClass.PLACEHOLDER and (len(value) >= _KEY_SIZED or value[0] == "<"):
             return False
-        return not self.powershell or self.in_comment(pos)
+        return not self.powershell or self.regions.is_comment(pos)
 
     def _ps_value(self, pos: int) -> tuple[int, int] | None:
         text = self.text
@@ -310,50 +291,53 @@ class _Scan:
 
     def names(self) -> None:
         text = self.text
-        if text.isascii():
+        lowered = text.isascii()
+        if lowered:
             folded, names = text.lower(), _NAMES
         else:  # str.lower() may change lengths outside ASCII; offsets must hold
             folded, names = text, _NAMES_ASCII_ICASE
+        param_names = self.param_names
         ident_end = -1
         for m in names.finditer(folded):
-            if m.group("access") is not None:
-                start, end = m.start() - _ACCESS_BACK, m.end()
-            else:
-                start, end = m.span()
+            start, end = m.span()
+            name = m.group() if lowered else m.group().lower()
+            if len(name) == 2:  # "sk" / "st"
+                alias = True
+                kind = LiteralKind.SECRET_KEY if name == "sk" else LiteralKind.SESSION_TOKEN
+            elif name[1] == "e":  # "secret", "session token", "security token"
+                alias = False
+                kind = LiteralKind.SECRET_KEY if name == "secret" else LiteralKind.SESSION_TOKEN
+            else:  # "access key", matched at the last "s" of "access"
+                alias = False
+                start -= _ACCESS_BACK
+                kind = LiteralKind.ACCESS_KEY_ID
             if start < ident_end:
                 continue  # "access_key" inside "aws_secret_access_key"
-            tail = _IDENT_TAIL.match(text, end, end + _MAX_NAME)
+            tail = _IDENT_TAIL.match(text, end, end + _MAX_NAME)  # always matches
             ident_end = tail.end() if tail else end
-            if start in self.param_names:
+            if start in param_names:
                 continue  # a credential parameter: parameters() has it
-            alias = m.group("alias")
-            if alias is not None:
-                kind = LiteralKind.SECRET_KEY if alias == "k" else LiteralKind.SESSION_TOKEN
-            elif m.group("secret") is not None or folded.find("secret", end, ident_end) >= 0:
-                kind = LiteralKind.SECRET_KEY  # "SecretAccessKey", "access_key_secret"
-            elif m.group("access") is not None:
-                kind = LiteralKind.ACCESS_KEY_ID
-            else:
-                kind = LiteralKind.SESSION_TOKEN
+            if not alias and kind is not LiteralKind.SECRET_KEY and ident_end > end:
+                rest = folded[end:ident_end] if lowered else text[end:ident_end].lower()
+                if "secret" in rest:
+                    kind = LiteralKind.SECRET_KEY  # "AccessKeySecret", "session_token_secret"
             self._named_value(kind, start, end, ident_end)
 
     def _name(self, anchor: int, ident_end: int) -> str:
         """The whole identifier around a name anchor (``$env:AWS_SECRET_ACCESS_KEY``)."""
         text = self.text
-        i = anchor
-        stop = max(0, anchor - _MAX_NAME)
-        while i > stop and (text[i - 1].isalnum() or text[i - 1] in "_$:.-"):
-            i -= 1
-        return text[i:ident_end]
+        before = text[max(0, anchor - _MAX_NAME) : anchor][::-1]
+        back = _IDENT_BACK.match(before)  # always matches
+        return text[anchor - (back.end() if back else 0) : ident_end]
 
     def _named_value(self, kind: LiteralKind, anchor: int, anchor_end: int, pos: int) -> None:
         text = self.text
         m = _ASSIGNED.match(text, pos, pos + _LINE_WINDOW)
         if m is None:
             return
-        op = m.group("op")
+        ws, op = m.group("ws", "op")
         xml = text.startswith(">", pos)
-        if not op and not xml and (not m.group("ws") or " " in text[anchor:anchor_end]):
+        if not op and not xml and (not ws or " " in text[anchor:anchor_end]):
             return  # "secret X" binds a one-word name; prose ("access key ID") does not
         group = m.lastgroup
         assert group is not None  # one of the value groups always closes the match
@@ -414,15 +398,18 @@ class _Scan:
     def paired_secrets(self) -> None:
         """A secret written right after its access key ID needs no name."""
         text = self.text
-        taken = {(f.start, f.end) for f in self.found.values()}
         # A key ID given to -AccessKey has its secret in -SecretKey, if anywhere.
-        for akid in [
+        akids = [
             f
             for f in self.found.values()
             if f.kind is LiteralKind.ACCESS_KEY_ID
             and f.value_class is ValueClass.KEY
             and not (f.context_name or " ").startswith("-")
-        ]:
+        ]
+        if not akids:
+            return
+        taken = {(f.start, f.end) for f in self.found.values()}
+        for akid in akids:
             end = _line_end(text, akid.end)
             next_line = text.find("\n", end, end + 2)
             if next_line >= 0:
@@ -442,18 +429,26 @@ class _Scan:
                 break
 
 
-def scan(text: str, *, powershell: bool = False) -> list[LiteralFinding]:
+def scan(text: str, *, powershell: bool = False, docs: bool = False) -> list[LiteralFinding]:
     """Every literal credential in ``text``, in text order. Never raises.
 
     ``powershell`` says the text is PowerShell code, where any literal value of a
     credential parameter counts (outside comments); elsewhere the value must look
-    like a key, a placeholder or an example.
+    like a key, a placeholder or an example. ``docs`` says it is Markdown or plain
+    text documentation (``regions.is_docs_path``), where only fenced code blocks
+    are code. Placeholders in comments and prose are left out (``regions``).
     """
-    s = _Scan(text, powershell)
+    syntax = Syntax.POWERSHELL if powershell else Syntax.DOCS if docs else Syntax.OTHER
+    s = _Scan(text, syntax)
     if "-" in text:
         s.parameters()
     s.names()
     s.access_key_ids()
     s.session_tokens()
     s.paired_secrets()
-    return sorted(s.found.values(), key=lambda f: f.start)
+    found = [s.found[start] for start in sorted(s.found)]
+    placeholder = ValueClass.PLACEHOLDER
+    if any(f.value_class is placeholder for f in found):
+        quiet = s.regions.is_quiet
+        found = [f for f in found if f.value_class is not placeholder or not quiet(f.start)]
+    return found

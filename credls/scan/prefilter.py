@@ -4,27 +4,33 @@ Most files of a repository hold no credential at all; they must cost a few
 searches in C, with no decoding and no per-line Python. Every finding of
 ``credls.scan.literals`` has an anchor (an access key ID's prefix, a name, a
 parameter, a session token's fixed header); this looks for the same anchors,
-so it rejects a file only when ``scan`` would find nothing in it. Each pattern
-starts with one literal character: ``re`` then jumps between candidates with
-``memchr`` (an alternation up front would make it try every position).
+loosened where that makes the pattern cheaper, so it rejects a file only when
+``scan`` would find nothing in it (tests/security: a property test holds it to
+that). Each pattern starts with one literal character and each branch after it
+with a literal or a class: ``re`` then jumps between candidates in C and rejects
+most of them without entering a branch.
 """
 
 from __future__ import annotations
 
 import re
 
-from credls.scan.literals import NAME_BRANCHES, STS_TOKEN_MARK
+from credls.scan.literals import STS_TOKEN_MARK
 
 _AKID_PREFIX = re.compile(rb"A[KSBC][IC]A")
 _STS_MARK = STS_TOKEN_MARK.encode()
-# On lower-cased bytes: the scanner's names, plus its credential parameters
-# (-sk, -st, -sessiont…, -accessk…; -secretk… holds "secret"; -ak has no "s").
-_PARAMETER_BRANCHES = (
-    r"(?<=-s)[kt][:\s`]",
-    r"(?<=-s)essiont(?:o(?:k(?:en?)?)?)?[:\s`]",
-    r"(?<=-access)k(?:ey?)?[:\s`]",
+# On lower-cased bytes: the scanner's names (``literals._NAMES``) and credential
+# parameters (``literals._PARAM``) that hold an "s":
+#   secret…, -secretk…, -secreta…          "secret"
+#   session token, -sessiont…              "session" + "token" or "t" after "-session"
+#   security token                         "security" + "token"
+#   access key, -accessk…                  "k" after "access", "key" after "access" + one
+#   -sk, -st, splat keys SK = / ST =       "sk"/"st" not inside a word, then a separator
+_S_ANCHORS = re.compile(
+    rb"s(?:e(?:cret|ssion(?:[ _-]?token|t(?<=-sessiont))|curity[ _-]?token)"
+    rb"|k(?<=accessk)|[ _-]key(?<=access[ _-]key)"
+    rb"|[kt](?<![\w$.]s[kt])(?=[\s:=`]))"
 )
-_S_ANCHORS = re.compile(("s(?:" + "|".join(NAME_BRANCHES + _PARAMETER_BRANCHES) + ")").encode())
 _AK = re.compile(rb"-ak[:\s`]")
 
 

@@ -7,7 +7,8 @@ import codecs
 import pytest
 from security_samples import AK, SK, ST, render, summary
 
-from credls.document import DocumentKind
+from credls.document import DocumentKind, kind_of_path
+from credls.rules import security
 from credls.rules.security import scan_file_bytes
 from credls.scan import may_hold_credentials
 
@@ -22,8 +23,9 @@ TEMPLATE = "# ré-sumé 🔑\nSet-AWSCredential `\n  -AccessKey {AK} `\n  -Secre
         ("utf-16-le", codecs.BOM_UTF16_LE),
         ("utf-16-be", codecs.BOM_UTF16_BE),
         ("utf-32-le", codecs.BOM_UTF32_LE),
+        ("utf-32-be", codecs.BOM_UTF32_BE),
     ],
-    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf32le-bom"],
+    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf32le-bom", "utf32be-bom"],
 )
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
 def test_encodings(encoding: str, bom: bytes, newline: str) -> None:
@@ -105,8 +107,46 @@ def test_prefilter_rejects_files_without_candidates(data: bytes) -> None:
         b"-SessionT\t",
         b"aws_session_token",
         b"x-amz-security-token",
+        b"@{ SK = 'x' }",
+        b"$p = @{st='x'}",
+        b"-AK:x",
+        b"-SecretAccessK x",
         ST.encode(),
     ],
 )
 def test_prefilter_keeps_files_with_an_anchor(data: bytes) -> None:
     assert may_hold_credentials(data)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "a/run.ps1",
+        "a/Mod.PSM1",
+        "a/data.psd1",
+        "a/notes.md",
+        "a/.aws/credentials",
+        "a/.aws/config",
+        "a/b/config",
+        "a/credentials",
+        "a/prod.credentials",
+        "a/RegisteredAccounts.json",
+        "credentials",
+        "x.ini",
+    ],
+)
+def test_kind_of_path_shortcut_agrees(path: str) -> None:
+    """scan_file_bytes resolves the path only for names that can be a store."""
+    assert security._kind_of(path) is kind_of_path(path)
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "expected"),
+    [
+        # The same bytes: a committed credentials file is scanned, a user's is not.
+        ("repo/.aws/credentials", f"[a]\naws_access_key_id={AK}\n", ["CRED301"]),
+        ("x/Deploy.PS1", b"-SecretKey notakey".decode(), ["CRED302"]),
+    ],
+)
+def test_kind_by_name(path: str, data: str, expected: list[str]) -> None:
+    assert [d.code for d in scan_file_bytes(path, data.encode())] == expected

@@ -220,9 +220,16 @@ CASES: list[tuple[str, DocumentKind, str, list[tuple[str, int, str]]]] = [
         [(EXAMPLE, 0, H), (EXAMPLE, 1, H)],
     ),
     (
+        # A placeholder in a comment is no value: quiet (test_placeholder_regions.py).
         "ps-placeholders-in-usage",
         PS,
         "# Usage: Set-AWSCredential -AccessKey {PH_AK} -SecretKey {PH_SK} -StoreAs p",
+        [],
+    ),
+    (
+        "ps-placeholders-in-code",
+        PS,
+        "Set-AWSCredential -AccessKey {PH_AK} -SecretKey {PH_SK} -StoreAs p",
         [(AKID, 0, INFO), (SECRET, 1, INFO)],
     ),
     # --- INI, .env, JSON, YAML, XML, Markdown ---------------------------------
