@@ -1,4 +1,4 @@
-"""Benchmark: PowerShell analysis throughput over a tree of scripts, 2 processes.
+"""Benchmark: ``credls check`` throughput over trees of PowerShell scripts.
 
 Generates two trees in a temporary directory:
 
@@ -6,11 +6,15 @@ Generates two trees in a temporary directory:
 * ``mixed``: N scripts of which 1 in 10 is AWS-heavy and the rest ordinary
   PowerShell that never mentions AWS.
 
-For each tree it times full analysis per file (read, decode, parse,
-``find_calls``, and reading every bound parameter's value as rules do) with
-a pool of worker processes, with and without ``prefilter.may_need_analysis``,
-and prints lines per second (median of --runs). Target (task brief):
->= 60,000 lines/s on the AWS tree with 2 jobs.
+Headline: the real command, ``credls check --jobs J --format json --exit-zero``,
+run as a subprocess over each tree (start-up, walk, workers, report: end to
+end), in lines per second (median of --runs). Target (issue "PowerShell
+analysis"): >= 60,000 lines/s on the AWS tree with 2 jobs.
+
+Then, in this process and on one core, the per-stage cost for a sample of each
+tree (read, prefilter, decode, parse, find_calls, flow model, rules, literal
+scan, and ``Workspace.analyze_file`` as a whole), and what the prefilter saves
+on the mixed tree (``analyze_file`` with the prefilter, and with it forced off).
 
 Run: .venv/bin/python bench/ps_check.py [--files N] [--lines L] [--jobs J] [--runs R]
 """
@@ -18,21 +22,29 @@ Run: .venv/bin/python bench/ps_check.py [--files N] [--lines L] [--jobs J] [--ru
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import contextlib
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ps_parse import generate
 
+from credls.analysis import Workspace
+from credls.document import Document, DocumentKind
+from credls.powershell import script
 from credls.powershell.calls import find_calls
 from credls.powershell.parser import PowerShellDocument
 from credls.powershell.prefilter import may_need_analysis
+from credls.rules import cmdlet_checks, security
+from credls.settings import Settings
 from credls.source import decode
 
 
@@ -87,27 +99,84 @@ def make_trees(root: Path, files: int, lines: int) -> tuple[list[str], list[str]
     return aws, mixed
 
 
-def analyse_file(args: tuple[str, bool]) -> tuple[int, int]:
-    """(lines, calls) of one file; 0 calls when the prefilter skipped it."""
-    path, prefilter = args
-    data = Path(path).read_bytes()
-    lines = data.count(b"\n")
-    if prefilter and not may_need_analysis(data):
-        return lines, 0
-    doc = PowerShellDocument(decode(data).text)
-    calls = find_calls(doc)
-    for call in calls:
-        for b in call.parameters:
-            _ = b.value
-    return lines, len(calls)
+def count_lines(paths: list[str]) -> int:
+    return sum(Path(p).read_bytes().count(b"\n") for p in paths)
 
 
-def run(paths: list[str], prefilter: bool, jobs: int) -> tuple[float, int, int]:
-    with multiprocessing.Pool(jobs) as pool:
-        t0 = time.perf_counter()
-        results = pool.map(analyse_file, [(p, prefilter) for p in paths], chunksize=32)
-        elapsed = time.perf_counter() - t0
-    return elapsed, sum(r[0] for r in results), sum(r[1] for r in results)
+def run_cli(tree: Path, jobs: int, home: Path) -> tuple[float, int]:
+    """Seconds for the real command over ``tree``, and the number of findings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CREDLS_"))}
+    env["HOME"] = env["USERPROFILE"] = str(home)  # never the real ~/.aws
+    cmd = [
+        sys.executable,
+        "-m",
+        "credls",
+        "check",
+        "--jobs",
+        str(jobs),
+        "--format",
+        "json",
+        "--exit-zero",
+        str(tree),
+    ]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"credls check failed ({done.returncode}): {done.stderr.decode()[:500]}")
+    return elapsed, done.stdout.count(b'"code"')
+
+
+# --- per-stage breakdown (one process) ---------------------------------------------
+
+
+def _timed(into: dict[str, float], key: str, fn: Callable[..., object], *args: object) -> object:
+    t0 = time.perf_counter()
+    result = fn(*args)
+    into[key] = into.get(key, 0.0) + time.perf_counter() - t0
+    return result
+
+
+def _read(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _text(data: bytes) -> str:
+    return decode(data).text
+
+
+def stages(paths: list[str], ws: Workspace) -> dict[str, float]:
+    """Seconds per stage over ``paths`` (scripts the prefilter rejects stop early)."""
+    out: dict[str, float] = {}
+    ctx_doc = Document("x.ps1", decode(b""), DocumentKind.POWERSHELL)
+    ctx = ws.context_for(ctx_doc, None)
+    # (analysis_scope: what rules.cmdlets.check wraps the analysis in.)
+    scope = getattr(script, "analysis_scope", lambda ctx: contextlib.nullcontext())
+    for path in paths:
+        data = _timed(out, "read", _read, path)
+        assert isinstance(data, bytes)
+        if not _timed(out, "prefilter", may_need_analysis, data):
+            continue
+        text = _timed(out, "decode", _text, data)
+        assert isinstance(text, str)
+        ps = _timed(out, "parse", PowerShellDocument, text)
+        assert isinstance(ps, PowerShellDocument)
+        calls = _timed(out, "find_calls", find_calls, ps)
+        assert isinstance(calls, list)
+        with scope(ctx):
+            model = _timed(out, "flow model", script.build_model, path, ps, ctx, calls)
+            assert isinstance(model, script.ScriptModel)
+            _timed(out, "rules", cmdlet_checks.check_model, model)
+        doc = Document(path, decode(data), DocumentKind.POWERSHELL)
+        _timed(out, "literal scan", security.check, doc, ctx)
+    return out
+
+
+def analyze_all(paths: list[str], ws: Workspace) -> float:
+    t0 = time.perf_counter()
+    for path in paths:
+        ws.analyze_file(path, Path(path).read_bytes())
+    return time.perf_counter() - t0
 
 
 def main() -> None:
@@ -116,22 +185,57 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=300)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--sample", type=int, default=200, help="files per tree for the breakdown")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="credls-bench-") as tmp:
-        aws, mixed = make_trees(Path(tmp), args.files, args.lines)
-        print(f"{args.files} files x {args.lines} lines per tree, {args.jobs} processes")
+        root = Path(tmp)
+        home = root / "home"
+        home.mkdir()
+        os.environ["HOME"] = os.environ["USERPROFILE"] = str(home)
+        aws, mixed = make_trees(root, args.files, args.lines)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(
+            f"{args.files} files x {args.lines} lines per tree; {os.cpu_count()} CPUs, "
+            f"load average {load:.2f} at start"
+        )
+        print(f"credls check --jobs {args.jobs} --format json (subprocess, end to end):")
         for label, paths in (("aws", aws), ("mixed", mixed)):
-            for prefilter in (False, True):
-                rates = []
-                calls = 0
-                for _ in range(args.runs):
-                    elapsed, lines, calls = run(paths, prefilter, args.jobs)
-                    rates.append(lines / elapsed)
-                name = f"{label} tree, prefilter {'on ' if prefilter else 'off'}"
-                print(
-                    f"{name}: {statistics.median(rates):9,.0f} lines/s "
-                    f"(median of {args.runs}; {calls} AWS calls)"
-                )
+            lines = count_lines(paths)
+            times = []
+            found = 0
+            for _ in range(args.runs):
+                elapsed, found = run_cli(root / label, args.jobs, home)
+                times.append(elapsed)
+            med = statistics.median(times)
+            print(
+                f"  {label:5s} tree: {lines / med:9,.0f} lines/s  ({med:.2f} s median of "
+                f"{args.runs}, min {min(times):.2f} s; {found} findings)"
+            )
+
+        ws = Workspace(Settings())
+        print(f"per stage, one process, first {args.sample} files of each tree (ms per file):")
+        for label, paths in (("aws", aws), ("mixed", mixed)):
+            sample = paths[: args.sample]
+            t = stages(sample, ws)
+            shown = "  ".join(f"{k} {v * 1000 / len(sample):.2f}" for k, v in t.items())
+            print(f"  {label:5s}: {shown}")
+
+        if not hasattr(Workspace, "_needs_script_analysis"):
+            return  # a version without the prefilter wiring
+        sample = mixed[: args.sample]
+        with_prefilter = statistics.median(analyze_all(sample, ws) for _ in range(args.runs))
+        original = Workspace._needs_script_analysis
+        Workspace._needs_script_analysis = lambda self, data: self._has_cmdlet_rules()  # type: ignore[method-assign]
+        try:
+            without = statistics.median(analyze_all(sample, ws) for _ in range(args.runs))
+        finally:
+            Workspace._needs_script_analysis = original  # type: ignore[method-assign]
+        lines = count_lines(sample)
+        print(
+            f"mixed tree, Workspace.analyze_file, one process: prefilter on "
+            f"{lines / with_prefilter:,.0f} lines/s, off {lines / without:,.0f} lines/s "
+            f"({without / with_prefilter:.1f}x)"
+        )
 
 
 if __name__ == "__main__":

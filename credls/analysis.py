@@ -14,6 +14,7 @@ for the families a file needs (no tree-sitter for a run without PowerShell).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -208,14 +209,16 @@ class Workspace:
 
         ``None`` for binary content (the file is not checked). Scripts and plain
         text files whose only rules are the literal-key rules take the scanner's
-        bytes fast path, which rejects most files without decoding them.
+        bytes fast path, which rejects most files without decoding them: plain
+        text always, a script when no cmdlet rules are loaded or when its bytes
+        can hold no AWS call (``powershell.prefilter``; no parse then).
         """
         # A NUL byte early on is rare in text; only then is the full test needed.
         if b"\x00" in data[:8192] and looks_binary(data):
             return None
         kind = self.kind_of(path)
         if kind is DocumentKind.TEXT or (
-            kind is DocumentKind.POWERSHELL and not self._has_cmdlet_rules()
+            kind is DocumentKind.POWERSHELL and not self._needs_script_analysis(data)
         ):
             raw = self._rules("credls.rules.security", "scan_file_bytes", path, path, data, kind)
             if b"credls:" in data or data[:2] in _WIDE_BOMS or data[:4] == _UTF32_BE_BOM:
@@ -223,7 +226,24 @@ class Workspace:
                 return self.finish(Document(path, decode(data), kind), raw)
             return self.finish(Document(path, _NO_TEXT, kind), raw)
         doc = Document(path, decode(data), kind)
-        return self.analyze(doc, path)
+        found = self.analyze(doc, path)
+        if kind is DocumentKind.POWERSHELL:
+            # Each file of the walk is analysed once: no need to keep its model.
+            forget = _function("credls.powershell.script", "forget")
+            if forget is not None:
+                forget(path)
+        return found
+
+    def _needs_script_analysis(self, data: bytes) -> bool:
+        """Whether a script's bytes need the parser and the cmdlet rules.
+
+        A script that can hold no AWS cmdlet call gets no finding from them; its
+        literal keys are the text scanner's, the same on the fast path.
+        """
+        if not self._has_cmdlet_rules():
+            return False
+        prefilter = _function("credls.powershell.prefilter", "may_need_analysis")
+        return prefilter is None or bool(prefilter(data))
 
     def _has_cmdlet_rules(self) -> bool:
         if self._cmdlet_rules is None:
@@ -237,16 +257,25 @@ class Workspace:
         return self._cmdlet_rules
 
     def preload(self) -> None:
-        """Import every rule family now (before forking workers, so they inherit them)."""
+        """Import every rule family now (before forking workers, so they inherit them),
+        then freeze what exists for the collector (it lives as long as the process)."""
         import importlib
 
         from credls.rules.registry import load_all
 
         load_all()
-        for module in ("credls.ini.parser", "credls.rules.suppression", "credls.store.locations"):
+        for module in (
+            "credls.ini.parser",
+            "credls.rules.suppression",
+            "credls.store.locations",
+            "credls.powershell.prefilter",
+        ):
             with contextlib.suppress(ImportError):
                 importlib.import_module(module)
         _ = self.store_paths
+        # Modules and the rule catalog: out of every later collection, in the
+        # workers too (the gc documentation's advice before forking).
+        gc.freeze()
 
     def finish(self, doc: Document, raw: Iterable[Diagnostic]) -> list[Diagnostic]:
         """Selection, severity and suppression over raw rule output; sorted."""

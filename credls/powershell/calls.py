@@ -88,6 +88,7 @@ class BoundParameter:
         "_name_at",
         "_name_range",
         "_resolver",
+        "_sink",
         "_source",
         "_value",
         "_value_at",
@@ -135,9 +136,16 @@ class BoundParameter:
         self._source: ValueSource | None = None
         self._name_at: Where = None
         self._value_at: Where = None
+        self._sink: set[str] | None = None  # the call's value dependencies
 
     @classmethod
-    def _lazy(cls, rec: _Bound, resolver: ValueResolver, anchor: Segment) -> BoundParameter:
+    def _lazy(
+        cls,
+        rec: _Bound,
+        resolver: ValueResolver,
+        anchor: Segment,
+        sink: set[str] | None = None,
+    ) -> BoundParameter:
         b = cls(
             rec.name,
             rec.written,
@@ -157,6 +165,7 @@ class BoundParameter:
         b._source = rec.value
         b._name_at = rec.name_at
         b._value_at = rec.value_at
+        b._sink = sink
         return b
 
     @property
@@ -164,21 +173,28 @@ class BoundParameter:
         if self._value is _UNSET:
             src = self._source
             assert self._resolver is not None
-            self._value = None if src is None else self._resolver.value_of(src)
+            resolver = self._resolver
+            self._value = None if src is None else resolver.read(self._sink, resolver.value_of, src)
         return self._value
 
     @property
     def value_range(self) -> Range | None:
         if self._value_range is _UNSET:
             assert self._resolver is not None
-            self._value_range = self._resolver.range_of(self._value_at, self._anchor)
+            resolver = self._resolver
+            self._value_range = resolver.read(
+                self._sink, resolver.range_of, self._value_at, self._anchor
+            )
         return self._value_range
 
     @property
     def name_range(self) -> Range | None:
         if self._name_range is _UNSET:
             assert self._resolver is not None
-            self._name_range = self._resolver.range_of(self._name_at, self._anchor)
+            resolver = self._resolver
+            self._name_range = resolver.read(
+                self._sink, resolver.range_of, self._name_at, self._anchor
+            )
         return self._name_range
 
     @property
@@ -404,7 +420,7 @@ class _Item:
 class _CallSyntax:
     """What a call's own text says (captured once per statement; an ``Owner``)."""
 
-    __slots__ = ("_items", "binding", "cmd", "function", "in_error", "seg")
+    __slots__ = ("_items", "binding", "cmd", "function", "in_error", "kinds", "seg")
 
     def __init__(self, cmd: Command, seg: Segment) -> None:
         self.cmd = cmd
@@ -414,6 +430,7 @@ class _CallSyntax:
         self.in_error = cmd.node.has_error or any(c.kind == "error" for c in chain)
         self.binding: _Binding | None = None
         self._items: list[_Item] | None = None
+        self.kinds: tuple[str, ...] | None = None  # CmdletCall.context_kinds
 
     def items(self, doc: PowerShellDocument) -> list[_Item]:
         """Parameters and arguments as written (read at first binding)."""
@@ -715,6 +732,7 @@ class CmdletCall:
         "_arguments",
         "_batch",
         "_binding",
+        "_by_name",
         "_context",
         "_duplicates",
         "_name_range",
@@ -725,6 +743,7 @@ class CmdletCall:
         "_syntax",
         "_unknown",
         "_unresolved",
+        "_value_deps",
         "alias",
         "cmdlet",
         "end_byte",
@@ -787,6 +806,8 @@ class CmdletCall:
         self._binding: _Binding | None = None
         self._resolver: ValueResolver | None = None
         self._batch: _Batch | None = None
+        self._by_name: dict[str, BoundParameter] | None = None
+        self._value_deps: set[str] = set()
 
     @classmethod
     def _found(cls, syn: _CallSyntax, batch: _Batch) -> CmdletCall:
@@ -814,6 +835,8 @@ class CmdletCall:
         call._name_range = call._range = None
         call._params = call._ambiguous = call._unknown = call._duplicates = None
         call._arguments = call._unresolved = call._context = None
+        call._by_name = None
+        call._value_deps = set()
         return call
 
     # --- lazily computed parts -------------------------------------------------
@@ -838,6 +861,13 @@ class CmdletCall:
                     syn.binding = binding
             self._binding = binding
         return syn, binding, resolver
+
+    def dependencies(self) -> frozenset[str] | None:
+        """Variable names the binding and the values read so far looked up
+        (None for a call not found by ``find_calls``)."""
+        if self._syntax is None:
+            return None
+        return self._parts()[1].deps | self._value_deps
 
     @property
     def parameter_sets(self) -> tuple[str, ...]:
@@ -868,12 +898,13 @@ class CmdletCall:
         syn, binding, resolver = self._parts()
         seg = syn.seg
         made: dict[int, BoundParameter] = {}
+        sink = self._value_deps
         for rec in binding.bound:
-            made[id(rec)] = BoundParameter._lazy(rec, resolver, seg)
+            made[id(rec)] = BoundParameter._lazy(rec, resolver, seg, sink)
         for _, first, second in binding.duplicates:
             for rec in (first, second):
                 if id(rec) not in made:
-                    made[id(rec)] = BoundParameter._lazy(rec, resolver, seg)
+                    made[id(rec)] = BoundParameter._lazy(rec, resolver, seg, sink)
         return made
 
     @property
@@ -899,11 +930,12 @@ class CmdletCall:
 
     def _other(self, rec: _Other) -> tuple[Range | None, Value | None, Range | None]:
         syn, _, resolver = self._parts()
-        value = resolver.value_of(rec.value) if rec.value is not None else None
+        sink = self._value_deps
+        value = resolver.read(sink, resolver.value_of, rec.value) if rec.value is not None else None
         return (
-            resolver.range_of(rec.name_at, syn.seg),
+            resolver.read(sink, resolver.range_of, rec.name_at, syn.seg),
             value,
-            resolver.range_of(rec.value_at, syn.seg),
+            resolver.read(sink, resolver.range_of, rec.value_at, syn.seg),
         )
 
     @property
@@ -933,9 +965,10 @@ class CmdletCall:
         if self._arguments is None:
             syn, binding, resolver = self._parts()
             out = []
+            sink = self._value_deps
             for src, where, splat in binding.arguments:
-                rng = resolver.range_of(where, syn.seg) or Range.of(0, 0)
-                out.append(Argument(resolver.value_of(src), rng, splat))
+                rng = resolver.read(sink, resolver.range_of, where, syn.seg) or Range.of(0, 0)
+                out.append(Argument(resolver.read(sink, resolver.value_of, src), rng, splat))
             self._arguments = tuple(out)
         return self._arguments
 
@@ -949,6 +982,22 @@ class CmdletCall:
                 for var, n, reason in binding.unresolved
             )
         return self._unresolved
+
+    @property
+    def context_kinds(self) -> tuple[str, ...]:
+        """The ``kind`` of each ``context`` entry, outermost first (no ranges computed)."""
+        syntax = self._syntax
+        if syntax is not None:
+            kinds = syntax.kinds
+            if kinds is None:
+                # The chain is captured with the statement: kept while it is.
+                kinds = syntax.kinds = tuple(
+                    c.label or _CONTEXT_KIND.get(c.type, c.type)
+                    for c in syntax.chain
+                    if c.kind != "program"
+                )
+            return kinds
+        return tuple(c.kind for c in self.context)
 
     @property
     def context(self) -> tuple[StatementContext, ...]:
@@ -968,11 +1017,13 @@ class CmdletCall:
 
     def parameter(self, name: str) -> BoundParameter | None:
         """The binding of a parameter by canonical name (case-insensitive)."""
-        key = name.lower()
-        for b in self.parameters:
-            if b.name.lower() == key:
-                return b
-        return None
+        index = self._by_name
+        if index is None:
+            index = {}
+            for b in self.parameters:
+                index.setdefault(b.name.lower(), b)  # the first binding of a name
+            self._by_name = index
+        return index.get(name.lower())
 
     @property
     def missing_values(self) -> tuple[BoundParameter, ...]:

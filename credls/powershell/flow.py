@@ -37,6 +37,16 @@ from tree_sitter import Query, QueryCursor
 
 from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.parser import LANGUAGE
+from credls.powershell.reuse import deps_unchanged, line_shift, lines_of, shift_range
+from credls.powershell.segments import (
+    AWS_CLI,
+    FILE_WRITERS,
+    REMOTE,
+    REMOTE_COMMANDS,
+    WRITER,
+    SegmentCache,
+    analyse,
+)
 from credls.powershell.values import Dynamic, DynamicKind, Static, Value
 from credls.store.chain import LEGACY_DEFAULT, OverlayChain
 from credls.text import Range
@@ -52,53 +62,10 @@ DEFERRED_KINDS = frozenset({"function", "scriptblock"})
 
 # Commands whose script blocks run in another process or on another machine
 # (their stores are not ours): profile findings inside them are not reported.
-_REMOTE_COMMANDS = frozenset(
-    {
-        "invoke-command",
-        "icm",
-        "start-job",
-        "sajb",
-        "start-threadjob",
-        "register-scheduledjob",
-        "register-engineevent",
-        "register-objectevent",
-        "new-pssession",
-        "enter-pssession",
-    }
-)
 # Commands that may write a credentials file behind the analysis' back.
-_FILE_WRITERS = frozenset(
-    {
-        "set-content",
-        "sc",
-        "add-content",
-        "ac",
-        "out-file",
-        "new-item",
-        "ni",
-        "copy-item",
-        "copy",
-        "cp",
-        "cpi",
-        "move-item",
-        "move",
-        "mv",
-        "mi",
-        "rename-item",
-        "ren",
-        "rni",
-        "remove-item",
-        "del",
-        "rm",
-        "ri",
-        "erase",
-        "expand-archive",
-        "invoke-webrequest",
-        "iwr",
-        "aws",
-        "aws.exe",
-    }
-)
+# Both are found per statement by ``credls.powershell.segments``.
+_REMOTE_COMMANDS = REMOTE_COMMANDS
+_FILE_WRITERS = FILE_WRITERS
 _CREDENTIAL_FILE_HINT = re.compile(r"credentials|\.aws\b|RegisteredAccounts", re.I)
 _AWS_CONFIGURE = re.compile(r"^aws(?:\.exe)?\s+configure\b", re.I)
 _AWS_CONFIGURE_PROFILE = re.compile(r"--profile[\s=]+['\"]?([A-Za-z0-9_.@:+/%-]+)", re.I)
@@ -320,8 +287,24 @@ def effect_of(call: CmdletCall, script_dir: str) -> Effect | None:
     return eff
 
 
+_EFFECT_CMDLETS = frozenset(
+    {
+        "Set-AWSCredential",
+        "Initialize-AWSDefaultConfiguration",
+        "Remove-AWSCredentialProfile",
+        "Clear-AWSCredential",
+        "Clear-AWSDefaultConfiguration",
+        "Initialize-AWSSSOConfiguration",
+        "Invoke-AWSLogin",
+        "Set-AWSSamlRoleProfile",
+    }
+)
+
+
 def _effect_of(call: CmdletCall, script_dir: str) -> Effect | None:
     name = call.name
+    if name not in _EFFECT_CMDLETS:
+        return None  # (and no binding read: most calls are service calls)
     loc_b = call.parameter("ProfileLocation")
     location = resolve_location(loc_b, script_dir) if loc_b is not None else None
     loc_dynamic = location is not None and location.path is None
@@ -426,6 +409,105 @@ def _effect_of(call: CmdletCall, script_dir: str) -> Effect | None:
     return None
 
 
+# --- effects kept across edits (the language server re-analyses after each) ------
+
+
+class _KeptEffect:
+    __slots__ = ("binding", "deps", "effect", "lines", "syntax", "version")
+
+    def __init__(
+        self,
+        syntax: object,
+        binding: object,
+        version: int,
+        deps: frozenset[str],
+        lines: tuple[int, ...],
+        effect: Effect | None,
+    ) -> None:
+        self.syntax = syntax
+        self.binding = binding
+        self.version = version
+        self.deps = deps
+        self.lines = lines
+        self.effect = effect
+
+
+class _KeptEffects:
+    __slots__ = ("context", "entries")
+
+    def __init__(self, context: tuple[str, str]) -> None:
+        self.context = context
+        self.entries: dict[int, _KeptEffect] = {}
+
+
+def _moved_effect(eff: Effect, n: int) -> Effect:
+    if n == 0:
+        return eff
+    session = eff.session
+    if session.range is not None:
+        session = replace(session, range=shift_range(session.range, n))
+    location = eff.location
+    if location is not None and location.range is not None:
+        location = replace(location, range=shift_range(location.range, n))
+    return replace(eff, session=session, location=location)
+
+
+def _effects(
+    doc: PowerShellDocument, calls: Sequence[CmdletCall], script_dir: str
+) -> list[Effect | None]:
+    """``effect_of`` of every call; an unchanged call's effect is kept from the
+    last analysis of the document (same statement, binding, variables, lines)."""
+    cache = doc.listener
+    if not doc.keep_results or not isinstance(cache, SegmentCache) or cache.version != doc.version:
+        return [effect_of(c, script_dir) for c in calls]
+    context = (script_dir, _home())
+    kept = cache.kept.get("flow")
+    if not isinstance(kept, _KeptEffects) or kept.context != context:
+        kept = _KeptEffects(context)
+        cache.kept["flow"] = kept
+    version = doc.version
+    entries: dict[int, _KeptEffect] = {}
+    out: list[Effect | None] = []
+    for call in calls:
+        syntax = call._syntax
+        if call.name not in _EFFECT_CMDLETS or syntax is None:
+            out.append(effect_of(call, script_dir))
+            continue
+        old = kept.entries.get(id(syntax))
+        eff: Effect | None
+        if (
+            old is not None
+            and old.syntax is syntax
+            and old.binding is call._parts()[1]
+            and deps_unchanged(cache, old.version, old.deps)
+            and (n := line_shift(cache, old.version, old.lines)) is not None
+        ):
+            eff = old.effect if old.effect is None else _moved_effect(old.effect, n)
+            if n:
+                old = _KeptEffect(
+                    syntax, old.binding, version, old.deps, tuple(x + n for x in old.lines), eff
+                )
+            else:
+                old.version = version
+        else:
+            eff = effect_of(call, script_dir)
+            deps = call.dependencies()
+            ranges: list[Range | None] = [call.range]
+            if eff is not None:
+                ranges.append(eff.session.range)
+                ranges.append(eff.location.range if eff.location is not None else None)
+            old = (
+                _KeptEffect(syntax, call._parts()[1], version, deps, lines_of(ranges), eff)
+                if deps is not None
+                else None
+            )
+        if old is not None:
+            entries[id(syntax)] = old
+        out.append(eff)
+    kept.entries = entries
+    return out
+
+
 # --- flow state -------------------------------------------------------------------
 
 
@@ -457,6 +539,10 @@ class FlowState:
     session: Session
     written_locations: frozenset[str]
     context: str  # straight | branch | loop | deferred | remote | error
+    # What the profile rules read of this state, comparable across analyses of
+    # one document: the store edits so far (by content), maybe/removed/written,
+    # whether the stores are still followed, the context (see ``reuse``).
+    fingerprint: object = field(default=None, compare=False, repr=False)
 
     def maybe_exists(self, name: str) -> bool:
         return name in self.maybe_created
@@ -474,11 +560,13 @@ class FlowResult:
 
 
 def _context_kind(call: CmdletCall, remote: Sequence[Range]) -> str:
-    kinds = [c.kind for c in call.context]
+    kinds = call.context_kinds
     if call.in_error or "error" in kinds:
         return "error"
-    if any(r.start <= call.range.start and call.range.end <= r.end for r in remote):
-        return "remote"
+    if remote:
+        rng = call.range
+        if any(r.start <= rng.start and rng.end <= r.end for r in remote):
+            return "remote"
     if any(k in DEFERRED_KINDS for k in kinds):
         return "deferred"
     if any(k in LOOP_KINDS for k in kinds):
@@ -488,22 +576,52 @@ def _context_kind(call: CmdletCall, remote: Sequence[Range]) -> str:
     return "straight"
 
 
-def _function_key(call: CmdletCall) -> Range | None:
-    for c in reversed(call.context):
-        if c.kind == "function":
-            return c.range
+# A statement around a call, as a key: its byte span for calls found by
+# ``find_calls`` (no range to compute), else its range.
+_Key = tuple[int, int] | Range
+
+
+def _innermost(call: CmdletCall, kinds: frozenset[str] | str, outer: bool = False) -> _Key | None:
+    """Key of the innermost (or ``outer``-most) enclosing statement of one of ``kinds``."""
+    syntax = call._syntax
+    if syntax is not None:
+        chain = [c for c in syntax.chain if c.kind != "program"]
+        found = [c for c, k in zip(chain, call.context_kinds, strict=True) if k in kinds]
+        if not found:
+            return None
+        c = found[0] if outer else found[-1]
+        return (c.start, c.end)
+    matches = [c for c in call.context if c.kind in kinds]
+    if not matches:
+        return None
+    return (matches[0] if outer else matches[-1]).range
+
+
+def _function_key(call: CmdletCall) -> _Key | None:
+    if "function" not in call.context_kinds:
+        return None
+    return _innermost(call, "function")
+
+
+def _outer_loop(call: CmdletCall) -> _Key | None:
+    """The outermost loop around a call, unless a function or script block is
+    further out (it runs whenever it is called)."""
+    kinds = call.context_kinds
+    for k in kinds:
+        if k in LOOP_KINDS:
+            return _innermost(call, LOOP_KINDS, outer=True)
+        if k in DEFERRED_KINDS:
+            return None
     return None
 
 
-def _outer_loop(call: CmdletCall) -> Range | None:
-    for c in call.context:
-        if c.kind in LOOP_KINDS or c.kind in DEFERRED_KINDS:
-            return c.range if c.kind in LOOP_KINDS else None
-    return None
-
-
-def _inside(inner: Range, outer: Range) -> bool:
-    return outer.start <= inner.start and inner.end <= outer.end
+def _straight_in_function(call: CmdletCall) -> bool:
+    """No branch, loop or nested block between a call and its innermost function."""
+    kinds = call.context_kinds
+    last = len(kinds) - 1 - kinds[::-1].index("function")
+    return not any(
+        k in BRANCH_KINDS or k in LOOP_KINDS or k in DEFERRED_KINDS for k in kinds[last + 1 :]
+    )
 
 
 @dataclass
@@ -541,23 +659,24 @@ def _other_commands(doc: PowerShellDocument) -> tuple[list[Range], list[Range], 
     remote: list[Range] = []
     writers: list[Range] = []
     configured: set[str] = set()
-    for node in doc.index().commands:
-        name = node.child_by_field_name("command_name")
-        if name is None:
+    for seg in analyse(doc).segments:
+        if not seg.others:
             continue
-        cmd = doc.node_text(name).lower()
-        cmd = cmd.rpartition("\\")[2]
-        if cmd in _REMOTE_COMMANDS:
-            remote.append(doc.node_range(node))
-        elif cmd in _FILE_WRITERS:
-            text = doc.node_text(node)
-            if cmd.startswith("aws"):
+        delta = seg.delta  # nodes keep the offsets of the version that captured them
+        for kind, node in seg.others:
+            if kind == REMOTE:
+                remote.append(seg.range(node.start_byte, node.end_byte))
+                continue
+            if kind != WRITER and kind != AWS_CLI:
+                continue
+            text = doc.slice(node.start_byte + delta, node.end_byte + delta)
+            if kind == AWS_CLI:
                 if _AWS_CONFIGURE.search(text):
                     m = _AWS_CONFIGURE_PROFILE.search(text)
                     configured.add(m.group(1) if m else DEFAULT_PROFILE)
                 continue
             if _CREDENTIAL_FILE_HINT.search(text):
-                writers.append(doc.node_range(node))
+                writers.append(seg.range(node.start_byte, node.end_byte))
     return remote, writers, configured
 
 
@@ -584,11 +703,17 @@ def broken_calls(doc: PowerShellDocument, calls: Sequence[CmdletCall]) -> list[b
     """Calls that touch a syntax error: inside or overlapping an ERROR node, followed
     by one on their last line, or inside a block with a MISSING closer (powershell.md
     §9: never report profile findings from inside an ERROR subtree)."""
-    errors = doc.index().errors
-    starts = [e.start_byte for e in errors]
+    # ERROR nodes, per statement (``segments``), in (start, -end) order.
+    errors = [
+        (c.start, c.end)
+        for seg in analyse(doc).segments
+        for c in seg.containers
+        if c.kind == "error"
+    ]
+    starts = [s for s, _ in errors]
     reach: list[int] = []  # furthest end byte of the errors up to each index
-    for e in errors:
-        reach.append(max(e.end_byte, reach[-1] if reach else 0))
+    for _, e in errors:
+        reach.append(max(e, reach[-1] if reach else 0))
     out: list[bool] = []
     for call in calls:
         if call.in_error:
@@ -597,7 +722,7 @@ def broken_calls(doc: PowerShellDocument, calls: Sequence[CmdletCall]) -> list[b
         i = bisect.bisect_left(starts, call.end_byte)
         bad = i > 0 and reach[i - 1] > call.start_byte
         if not bad and i < len(errors):
-            bad = errors[i].start_point[0] == call.range.end.line
+            bad = doc.position(errors[i][0]).line == call.range.end.line
         if not bad and doc.has_errors:
             node = doc.root.descendant_for_byte_range(call.start_byte, call.end_byte)
             while node is not None and node.type != "program":
@@ -627,20 +752,37 @@ class _Walker:
             "error" if bad else _context_kind(c, self.remote)
             for c, bad in zip(calls, broken, strict=True)
         ]
-        self.effects = [effect_of(c, script_dir) for c in calls]
+        self.effects = _effects(doc, calls, script_dir)
         self.maybe: set[str] = set(configured)
         self.removed: dict[str, Removal] = {}
+        # Bumped by every change of chain/maybe/removed/written (see ``_view``);
+        # session changes do not count (states read the session as it is).
+        self.version = 0
+        self._view_version = -1
+        self._shared: (
+            tuple[
+                OverlayChain,
+                frozenset[str],
+                dict[str, Removal],
+                frozenset[str],
+                tuple[object, ...],
+            ]
+            | None
+        ) = None
+        # The store edits applied so far, by content (``FlowState.fingerprint``).
+        self.ops: list[tuple[object, ...]] = []
         self.unknown: str | None = None
         self.written: set[str] = set()
         self.top_session = UNKNOWN_SESSION
-        self.function_sessions: dict[Range, Session] = {}
-        self.ifs = _if_statements(doc)
+        self.function_sessions: dict[_Key, Session] = {}
+        # Top-level if statements, read when a removal inside one needs them.
+        self.ifs: list[_IfStatement] | None = None
         # Names created anywhere (code in functions may run after any of them)
         # and inside each loop (a later iteration sees an earlier one's work).
         self.created_anywhere: set[str] = set(configured)
         self.dynamic_anywhere: str | None = None
-        self.loop_created: dict[Range, set[str]] = {}
-        self.loop_dynamic: dict[Range, str] = {}
+        self.loop_created: dict[_Key, set[str]] = {}
+        self.loop_dynamic: dict[_Key, str] = {}
         for call, eff in zip(calls, self.effects, strict=True):
             if eff is None or not eff.touches_store or eff.kind is EffectKind.SESSION:
                 continue
@@ -665,6 +807,9 @@ class _Walker:
         ctx = call.context
         if len(ctx) != 1 or ctx[0].kind not in ("if", "elseif", "else"):
             return None
+        if self.ifs is None:
+            # If statements ended before this call had no removals to apply.
+            self.ifs = _if_statements(self.doc)
         for st in self.ifs:
             for i, alt in enumerate(st.alternatives):
                 if alt == ctx[0].range:
@@ -679,21 +824,48 @@ class _Walker:
             return UNKNOWN_SESSION
         return self.top_session
 
+    def _view(
+        self,
+    ) -> tuple[
+        OverlayChain, frozenset[str], dict[str, Removal], frozenset[str], tuple[object, ...]
+    ]:
+        """Copies of the stores and sets as they are now, shared by consecutive
+        calls while no effect changes them (states are only read)."""
+        version = self.version
+        shared = self._shared
+        if shared is None or self._view_version != version:
+            shared = self._shared = (
+                self.chain.overlay(),
+                frozenset(self.maybe),
+                dict(self.removed),
+                frozenset(self.written),
+                (tuple(self.ops), tuple(sorted(self.removed.items()))),
+            )
+            self._view_version = version
+        return shared
+
     def state_for(self, i: int) -> FlowState:
         call = self.calls[i]
         kind = self.kinds[i]
-        maybe = set(self.maybe)
+        chain, maybe, removed, written, stores_key = self._view()
         unknown = self.unknown
+        grown: set[str] | None = None
         if kind == "deferred":
-            maybe |= self.created_anywhere
+            grown = set(maybe) | self.created_anywhere
             unknown = unknown or self.dynamic_anywhere
         loop = _outer_loop(call)
         if loop is not None:
-            maybe |= self.loop_created.get(loop, set())
+            grown = (grown if grown is not None else set(maybe)) | self.loop_created.get(
+                loop, set()
+            )
             unknown = unknown or self.loop_dynamic.get(loop)
+        if grown is not None:
+            maybe = frozenset(grown)
         if kind == "remote":
             unknown = unknown or "the call runs in another session"
-        removed = dict(self.removed) if kind != "remote" else {}
+            removed = {}
+        elif removed:
+            removed = dict(removed)
         for writer in self.writers:
             if writer.start < call.range.start:
                 unknown = unknown or (
@@ -701,13 +873,14 @@ class _Walker:
                 )
                 break
         return FlowState(
-            self.chain.overlay(),
-            frozenset(maybe),
+            chain,
+            maybe,
             removed,
             unknown,
             self._session_for(call, kind),
-            frozenset(self.written),
+            written,
             kind,
+            (kind, unknown is None, maybe, written, stores_key if kind != "remote" else None),
         )
 
     def apply(self, i: int) -> None:
@@ -720,6 +893,7 @@ class _Walker:
         if kind == "error":
             # A call being typed: a creation still counts, anything else is unknown.
             if eff.kind in (EffectKind.CREATE, EffectKind.COPY) and eff.name and not eff.dynamic:
+                self.version += 1
                 self.maybe.add(eff.name)
             elif eff.touches_store and eff.kind is not EffectKind.REMOVE:
                 self.unknown = self.unknown or (f"line {call.range.start.line + 1} does not parse")
@@ -758,6 +932,10 @@ class _Walker:
 
     def _create(self, eff: Effect, loc: str | None) -> None:
         assert eff.name is not None
+        self.version += 1  # (also covers what ``apply`` changes after it)
+        self.ops.append(
+            ("create", eff.kind.value, eff.name, loc, eff.source, tuple(sorted(eff.values.items())))
+        )
         if eff.kind is EffectKind.COPY and eff.source is not None:
             copied = self.chain.copy(eff.source, eff.name, loc)
             if copied is None:
@@ -774,6 +952,8 @@ class _Walker:
         self.chain.register(eff.name, dict(eff.values), loc)
 
     def _remove(self, name: str, loc: str | None, call: CmdletCall) -> None:
+        self.version += 1
+        self.ops.append(("remove", name, loc))
         if self.chain.unregister(name, loc) is not None or self.chain.lookup(name, loc) is None:
             self.removed[name] = Removal(name, call.range, loc, call.written_name)
         self.maybe.discard(name)
@@ -795,11 +975,7 @@ class _Walker:
             return
         fn = _function_key(call)
         if fn is not None:
-            inner = [c for c in call.context if c.range != fn and _inside(c.range, fn)]
-            straight_in_fn = not any(
-                c.kind in BRANCH_KINDS or c.kind in LOOP_KINDS or c.kind in DEFERRED_KINDS
-                for c in inner
-            )
+            straight_in_fn = _straight_in_function(call)
             self.function_sessions[fn] = eff.session if straight_in_fn else UNKNOWN_SESSION
             if eff.global_scope:
                 self.top_session = UNKNOWN_SESSION
@@ -812,8 +988,9 @@ class _Walker:
 
     def flush_ifs(self, before: Range | None) -> None:
         """Apply removals made on every path of top-level if statements that ended."""
-        while self.ifs and (before is None or self.ifs[0].range.end <= before.start):
-            st = self.ifs.pop(0)
+        ifs = self.ifs
+        while ifs and (before is None or ifs[0].range.end <= before.start):
+            st = ifs.pop(0)
             if not st.exhaustive or len(st.removals) != len(st.alternatives):
                 continue
             common = set.intersection(*st.removals.values())
@@ -823,7 +1000,8 @@ class _Walker:
     def run(self) -> FlowResult:
         states: list[FlowState] = []
         for i, call in enumerate(self.calls):
-            self.flush_ifs(call.range)
+            if self.ifs:
+                self.flush_ifs(call.range)
             states.append(self.state_for(i))
             self.apply(i)
         self.flush_ifs(None)

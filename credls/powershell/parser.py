@@ -98,16 +98,23 @@ class Coords:
     text maps bytes to characters one to one.
     """
 
-    __slots__ = ("_ascii", "_byte_starts", "lines", "source")
+    __slots__ = ("_ascii", "_byte_starts_list", "lines", "source")
 
     def __init__(self, lines: LineIndex, source: bytes) -> None:
         self.lines = lines
         self.source = source
         self._ascii = len(source) == len(lines.text)
-        self._byte_starts: list[int] = []
-        if not self._ascii:
+        self._byte_starts_list: list[int] | None = None
+
+    @property
+    def _byte_starts(self) -> list[int]:
+        # Built on first need: after an edit most positions are not asked for.
+        starts = self._byte_starts_list
+        if starts is None:
             # Line breaks are ASCII, so the byte-level breaks are the text's breaks.
-            self._byte_starts = [0, *(m.end() for m in _LINE_BREAK_BYTES.finditer(source))]
+            starts = [0, *(m.end() for m in _LINE_BREAK_BYTES.finditer(self.source))]
+            self._byte_starts_list = starts
+        return starts
 
     def position(self, byte_offset: int) -> Position:
         """Position (code points) of a UTF-8 byte offset in ``source``."""
@@ -153,7 +160,10 @@ class EditListener(Protocol):
         old_end_byte: int,
         new_end_byte: int,
         changed: tuple[tuple[int, int], ...],
-    ) -> None: ...
+        lines: tuple[int, int, int] = (0, -1, -1),
+    ) -> None:
+        """``lines``: first edited line, last line before and after the edit."""
+        ...
 
 
 class PowerShellDocument:
@@ -171,6 +181,9 @@ class PowerShellDocument:
         self.changed_byte_ranges: tuple[tuple[int, int], ...] = ()
         # Per-statement analysis caches (credls.powershell.segments) follow edits.
         self.listener: EditListener | None = None
+        # Whether analyses keep per-call results for the next version: False
+        # for a document that is analysed once and never edited (``credls check``).
+        self.keep_results = True
         self._set_text(text)
         self.tree: Tree = self._parser.parse(self._ts_source)
 
@@ -270,7 +283,11 @@ class PowerShellDocument:
             start_b -= 1
 
         old_tree = self.tree
+        old_lines = self.lines
+        first_line = old_lines.position(start_off).line
+        old_last_line = old_lines.position(end_off).line
         self._set_text(self.text[:start_off] + new_text + self.text[end_off:])
+        new_last_line = self.lines.position(start_off + len(new_text)).line
         old_tree.edit(
             start_byte=start_b,
             old_end_byte=end_b,
@@ -288,7 +305,13 @@ class PowerShellDocument:
         self.changed_byte_ranges = tuple(merged)
         self.changed_ranges = tuple(self.range(s, e) for s, e in merged)
         if self.listener is not None:
-            self.listener.on_edit(start_b, end_b, new_end_b, self.changed_byte_ranges)
+            self.listener.on_edit(
+                start_b,
+                end_b,
+                new_end_b,
+                self.changed_byte_ranges,
+                (first_line, old_last_line, new_last_line),
+            )
         return self.changed_ranges
 
 

@@ -17,9 +17,9 @@ import bisect
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 
 from credls.document import Document
 from credls.powershell.calls import BoundParameter, CmdletCall, find_calls
@@ -36,6 +36,7 @@ from credls.powershell.flow import (
     static_text,
 )
 from credls.powershell.parser import PowerShellDocument
+from credls.powershell.segments import IMPORT, IMPORT_COMMANDS, analyse, gc_paused
 from credls.powershell.values import Dynamic as DynamicValue
 from credls.resolver import Dynamic, Resolution, resolve_call
 from credls.rules.context import CheckContext
@@ -79,7 +80,7 @@ _HASH_VERSION = re.compile(
 _PARAM_VERSION = re.compile(
     r"-(RequiredVersion|MinimumVersion|MaximumVersion|Version)\s*:?\s*['\"]?(\d+(?:\.\d+)*)", re.I
 )
-_IMPORT_COMMANDS = frozenset({"import-module", "ipmo"})
+_IMPORT_COMMANDS = IMPORT_COMMANDS
 
 
 def _major(version: str) -> ModuleVersion:
@@ -111,55 +112,102 @@ def _requires(text: str, lines: LineIndex) -> list[ModuleInfo]:
 def _imports(doc: PowerShellDocument) -> list[ModuleInfo]:
     """``Import-Module <AWS module> -RequiredVersion x`` (and -FullyQualifiedName tables)."""
     out: list[ModuleInfo] = []
-    for node in doc.index().commands:
-        name = node.child_by_field_name("command_name")
-        if name is None or doc.node_text(name).lower() not in _IMPORT_COMMANDS:
+    for seg in analyse(doc).segments:
+        if not seg.others:
             continue
-        text = doc.node_text(node)
-        module = _AWS_MODULE.search(text)
-        if module is None:
-            continue
-        ver = _PARAM_VERSION.search(text) or _HASH_VERSION.search(text)
-        if ver is None:
-            continue
-        out.append(
-            ModuleInfo(
-                _major(ver.group(2)),
-                "Import-Module",
-                doc.node_range(node),
-                module.group(1),
-                ver.group(2),
+        delta = seg.delta  # nodes keep the offsets of the version that captured them
+        for kind, node in seg.others:
+            if kind != IMPORT:
+                continue
+            text = doc.slice(node.start_byte + delta, node.end_byte + delta)
+            module = _AWS_MODULE.search(text)
+            if module is None:
+                continue
+            ver = _PARAM_VERSION.search(text) or _HASH_VERSION.search(text)
+            if ver is None:
+                continue
+            out.append(
+                ModuleInfo(
+                    _major(ver.group(2)),
+                    "Import-Module",
+                    seg.range(node.start_byte, node.end_byte),
+                    module.group(1),
+                    ver.group(2),
+                )
             )
-        )
     return out
 
 
 # --- the model ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+_LAZY: object = object()
+
+
 class CallInfo:
     """One AWS call with everything the rules and the hover need.
 
     ``state`` is the flow state before the call; ``resolution`` the
     credential search of a cmdlet that runs one (service cmdlets,
     Set-/New-AWSCredential, Initialize-AWSDefaultConfiguration), else None.
+    ``profile`` and ``location`` (the call's ``-ProfileName`` binding and
+    ``-ProfileLocation`` file) are read from the binding on first use.
     """
 
-    call: CmdletCall
-    state: FlowState
-    effect: Effect | None
-    module: ModuleInfo
-    platform: Platform
-    profile: BoundParameter | None
-    location: Location | None
+    __slots__ = (
+        "_location",
+        "_profile",
+        "_resolution",
+        "call",
+        "effect",
+        "module",
+        "platform",
+        "script_dir",
+        "state",
+    )
 
-    @cached_property
+    def __init__(
+        self,
+        call: CmdletCall,
+        state: FlowState,
+        effect: Effect | None,
+        module: ModuleInfo,
+        platform: Platform,
+        profile: BoundParameter | object | None = _LAZY,
+        location: Location | object | None = _LAZY,
+        script_dir: str = "",
+    ) -> None:
+        self.call = call
+        self.state = state
+        self.effect = effect
+        self.module = module
+        self.platform = platform
+        self.script_dir = script_dir
+        self._profile = profile
+        self._location = location
+        self._resolution: object = _LAZY
+
+    @property
+    def profile(self) -> BoundParameter | None:
+        if self._profile is _LAZY:
+            self._profile = profile_binding(self.call)
+        return self._profile  # type: ignore[return-value]
+
+    @property
+    def location(self) -> Location | None:
+        if self._location is _LAZY:
+            loc_b = self.call.parameter("ProfileLocation")
+            self._location = resolve_location(loc_b, self.script_dir) if loc_b is not None else None
+        return self._location  # type: ignore[return-value]
+
+    @property
     def resolution(self) -> Resolution | None:
         """Computed on first use (the hover needs it, the rules do not)."""
-        return _resolve(
-            self.call, self.state, self.module, self.platform, self.profile, self.location
-        )
+        if self._resolution is _LAZY:
+            self._resolution = _resolve(
+                self.call, self.state, self.module, self.platform, self.profile, self.location
+            )
+        return self._resolution  # type: ignore[return-value]
 
     @property
     def profile_name(self) -> str | None:
@@ -169,6 +217,9 @@ class CallInfo:
     def broken(self) -> bool:
         """The call touches a syntax error (the user is typing): rules stay quiet."""
         return self.state.context == "error"
+
+    def __repr__(self) -> str:
+        return f"CallInfo({self.call!r}, context={self.state.context!r})"
 
 
 @dataclass
@@ -206,6 +257,8 @@ class _ModuleLookup:
         self.ends = [m.range.end for m in self.imports if m.range is not None]
 
     def at(self, call: CmdletCall) -> ModuleInfo:
+        if not self.ends:
+            return self.default  # (no call range to compute)
         i = bisect.bisect_right(self.ends, call.range.start)
         return self.imports[i - 1] if i else self.default
 
@@ -255,6 +308,16 @@ def build_model(
     calls: Sequence[CmdletCall] | None = None,
 ) -> ScriptModel:
     """The model of a parsed script (use ``script_model`` for the cached one)."""
+    with analysis_scope(ctx):
+        return _build_model(path, document, ctx, calls)
+
+
+def _build_model(
+    path: str,
+    document: PowerShellDocument,
+    ctx: CheckContext,
+    calls: Sequence[CmdletCall] | None,
+) -> ScriptModel:
     settings = ctx.settings
     platform = ctx.chain.platform if ctx.chain is not None else settings.platform
     base = ctx.chain or StoreChain(platform, known_profiles=settings.known_profiles)
@@ -271,10 +334,7 @@ def build_model(
     infos: list[CallInfo] = []
     for call, state, effect in zip(found, flow.states, flow.effects, strict=True):
         module = lookup.at(call)
-        profile = profile_binding(call)
-        loc_b = call.parameter("ProfileLocation")
-        location = resolve_location(loc_b, script_dir) if loc_b is not None else None
-        infos.append(CallInfo(call, state, effect, module, platform, profile, location))
+        infos.append(CallInfo(call, state, effect, module, platform, script_dir=script_dir))
     return ScriptModel(
         path,
         script_dir,
@@ -286,6 +346,22 @@ def build_model(
         platform,
         ctx.chain is not None,
     )
+
+
+@contextmanager
+def analysis_scope(ctx: CheckContext) -> Iterator[None]:
+    """One analysis: the collector held and each store file read at most once.
+
+    An analysis builds tens of thousands of small objects that all survive it
+    (the collector would rescan them again and again) and makes thousands of
+    store lookups (each would re-``stat`` the store files to notice changes).
+    """
+    with gc_paused():
+        if ctx.chain is None:
+            yield
+        else:
+            with ctx.chain.snapshot():
+                yield
 
 
 # --- cache --------------------------------------------------------------------------
@@ -315,6 +391,7 @@ def script_model(doc: Document, ctx: CheckContext) -> ScriptModel:
     entry = _CACHE.get(doc.path)
     if entry is None or entry.text != text:
         document = PowerShellDocument(text)
+        document.keep_results = False  # never edited: a new text is a new document
         entry = _Entry(text, document, tuple(find_calls(document)), {})
         _CACHE[doc.path] = entry
         while len(_CACHE) > _MAX_CACHED:
@@ -335,11 +412,21 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
+def forget(path: str) -> None:
+    """Drop the cached model of ``path`` (a file checked once, as by ``credls check``).
+
+    Kept models stay alive for the collector to scan again and again.
+    """
+    _CACHE.pop(path, None)
+
+
 __all__ = [
     "CallInfo",
     "ModuleInfo",
     "ScriptModel",
+    "analysis_scope",
     "build_model",
     "clear_cache",
+    "forget",
     "script_model",
 ]

@@ -61,6 +61,62 @@ _EMPTY: list[Any] = []
 _NO_NAMES: frozenset[str] = frozenset()
 _HISTORY = 64
 
+# Other commands the flow and the module lookup need (lower case, as written):
+# ``Import-Module`` (module version, powershell.md §0), commands whose script
+# blocks run elsewhere, and commands that may write a credentials file.
+IMPORT_COMMANDS = frozenset({"import-module", "ipmo"})
+REMOTE_COMMANDS = frozenset(
+    {
+        "invoke-command",
+        "icm",
+        "start-job",
+        "sajb",
+        "start-threadjob",
+        "register-scheduledjob",
+        "register-engineevent",
+        "register-objectevent",
+        "new-pssession",
+        "enter-pssession",
+    }
+)
+FILE_WRITERS = frozenset(
+    {
+        "set-content",
+        "sc",
+        "add-content",
+        "ac",
+        "out-file",
+        "new-item",
+        "ni",
+        "copy-item",
+        "copy",
+        "cp",
+        "cpi",
+        "move-item",
+        "move",
+        "mv",
+        "mi",
+        "rename-item",
+        "ren",
+        "rni",
+        "remove-item",
+        "del",
+        "rm",
+        "ri",
+        "erase",
+        "expand-archive",
+        "invoke-webrequest",
+        "iwr",
+        "aws",
+        "aws.exe",
+    }
+)
+# Kinds of ``Segment.others``.
+IMPORT = "import"
+REMOTE = "remote"
+WRITER = "writer"
+AWS_CLI = "aws-cli"  # aws / aws.exe: may write a file, or `aws configure` a profile
+
 
 class Command:
     """An AWS command found in a segment (nodes as captured)."""
@@ -97,6 +153,7 @@ class Segment:
         "names",
         "node",
         "node_version",
+        "others",
         "start",
         "type",
     )
@@ -116,6 +173,8 @@ class Segment:
         self.containers: list[Container] = _EMPTY
         self.facts: list[Assignment] = _EMPTY
         self.commands: list[Command] = _EMPTY
+        # Non-AWS commands of interest: (IMPORT | REMOTE | WRITER, node as captured).
+        self.others: list[tuple[str, Node]] = _EMPTY
         self.names: frozenset[str] = _NO_NAMES
         # Captured fact nodes not read yet (None once read).
         self.fact_nodes: list[tuple[str, Node]] | None = _EMPTY
@@ -188,6 +247,12 @@ class SegmentCache:
         self._assignments: dict[str, list[Assignment]] | None = None
         self._containers: list[Container] | None = None
         self.facts_read = False  # facts are read lazily, then kept current
+        # (version after the edit, first edited line, last line before, last
+        # line after) of recent edits, for moving results computed earlier.
+        self.edits: list[tuple[int, int, int, int]] = []
+        self.edits_start = doc.version
+        # Results kept across versions by later passes (``credls.powershell.reuse``).
+        self.kept: dict[str, object] = {}
         doc.listener = self
 
     # --- edits -----------------------------------------------------------------
@@ -198,7 +263,11 @@ class SegmentCache:
         old_end_byte: int,
         new_end_byte: int,
         changed: tuple[tuple[int, int], ...],
+        lines: tuple[int, int, int] = (0, -1, -1),
     ) -> None:
+        self.edits.append((self.doc.version, *lines))
+        if len(self.edits) > _HISTORY:
+            self.edits_start = self.edits.pop(0)[0]
         delta = new_end_byte - old_end_byte
         segs = self.segments
         # Segments are sorted and disjoint: skip the untouched ones before the edit.
@@ -360,34 +429,52 @@ def command_name(doc: PowerShellDocument, node: Node) -> tuple[str, Node, str | 
 
 # Written command names (bytes) already looked up: most commands of a script
 # are the same few non-AWS ones (Write-Host, Out-Null, …).
-_NAMES: dict[bytes, CommandLookup | None] = {}
+_NAMES: dict[bytes, tuple[CommandLookup | None, str | None]] = {}
 _NAMES_MAX = 8192
 
 
-def _aws_command(doc: PowerShellDocument, node: Node, piped: set[int]) -> Command | None:
+def other_kind(written: str) -> str | None:
+    """IMPORT, REMOTE, WRITER or None for a command name as written."""
+    low = written.lower()
+    if low in IMPORT_COMMANDS:
+        return IMPORT
+    base = low.rpartition("\\")[2]
+    if base in REMOTE_COMMANDS:
+        return REMOTE
+    if base in FILE_WRITERS:
+        return AWS_CLI if base.startswith("aws") else WRITER
+    return None
+
+
+def _aws_command(doc: PowerShellDocument, node: Node, piped: set[int]) -> Command | str | None:
+    """The AWS command of ``node``; else its ``other_kind`` (or None)."""
     name = node.child_by_field_name("command_name")
-    if name is not None and name.type == "command_name":
+    if name is None:
+        return None
+    if name.type == "command_name":
         raw = doc.source[name.start_byte : name.end_byte]
-        if raw in _NAMES:
-            lookup = _NAMES[raw]
-        else:
+        known = _NAMES.get(raw)
+        if known is None:
             text = raw.decode("utf-8", "surrogatepass")
             lookup = lookup_command(text.strip()) if "-" in text else None
+            known = (lookup, None if lookup is not None else other_kind(text))
             if len(_NAMES) >= _NAMES_MAX:
                 _NAMES.clear()
-            _NAMES[raw] = lookup
+            _NAMES[raw] = known
+        lookup, other = known
         if lookup is None:
-            return None
+            return other
         return Command(node, lookup, name, None, node.start_byte in piped)
+    other = other_kind(doc.node_text(name))
     named = command_name(doc, node)
     if named is None:
-        return None
+        return other
     text, name_node, op = named
     if "-" not in text:
-        return None
+        return other
     found = lookup_command(text.strip())
     if found is None:
-        return None
+        return other
     return Command(node, found, name_node, op, node.start_byte in piped)
 
 
@@ -461,6 +548,12 @@ def _capture(
             into = owner(n)
             if into is None:
                 continue
+            if isinstance(found, str):
+                if into.others:
+                    into.others.append((found, n))
+                else:
+                    into.others = [(found, n)]
+                continue
             if into.commands:
                 into.commands.append(found)
             else:
@@ -530,6 +623,10 @@ def _chains(containers: list[Container], facts: list[Assignment]) -> list[Chain]
         j = i
         while j < len(facts) and facts[j].anchor is seg:
             j += 1
+        if isinstance(seg, Segment) and not seg.containers:
+            out.extend([(root,)] * (j - i))  # a plain top-level statement
+            i = j
+            continue
         own = [root, *(seg.containers if isinstance(seg, Segment) else ())]
         group = facts[i:j]
         # Capture offsets: compare raw (un-shifted) positions.

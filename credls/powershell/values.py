@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from credls.text import Range
 
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from credls.powershell.parser import PowerShellDocument
+
+
+_T = TypeVar("_T")
 
 
 class LiteralKind(str, Enum):
@@ -617,6 +620,7 @@ class DefaultValues:
 _ASSIGN_TARGETS = frozenset({"variable", "member_access", "element_access"})
 _MAX_DEPTH = 8
 PSDEFAULTS = "psdefaultparametervalues"
+_PSDEFAULTS_BYTES = PSDEFAULTS.encode("ascii")
 
 
 # --- fact capture (syntax only: the same text always gives the same facts) -------
@@ -646,11 +650,12 @@ def capture_assignment(
     doc: PowerShellDocument, node: Node, anchor: Anchor | None
 ) -> Assignment | None:
     """The fact of an ``assignment_expression`` (offsets as captured)."""
-    lhs = child(node, 0)
-    op_node = child(node, 1)
-    rhs = child(node, 2)
-    if lhs is None or op_node is None:
+    kids = node.named_children  # one call for the three parts
+    if len(kids) < 2:
         return None
+    lhs = kids[0]
+    op_node = kids[1]
+    rhs = kids[2] if len(kids) > 2 else None
     target = unwrap(lhs)
     if target.type == "expression_with_unary_operator":
         # [string]$x = … : the cast wraps the variable.
@@ -914,6 +919,7 @@ class ValueResolver:
             tuple[RawDefaults, frozenset[str]],
         ] = {}
         self._deps: set[str] | None = None
+        self._has_defaults: bool | None = None
         self._writes: dict[str, dict[int, tuple[list[int], list[Assignment]]]] = {}
         self._here = CurrentTree(doc)
 
@@ -948,6 +954,23 @@ class ValueResolver:
         previous = self._deps
         self._deps = deps
         return previous
+
+    def read(self, sink: set[str] | None, fn: Callable[..., _T], *args: Any) -> _T:
+        """``fn(*args)``, adding the variable names it looks up to ``sink`` (and to
+        any set already being recorded into)."""
+        if sink is None:
+            return fn(*args)
+        outer = self._deps
+        got: set[str] = set()
+        self._deps = got
+        try:
+            return fn(*args)
+        finally:
+            self._deps = outer
+            if got:
+                sink |= got
+                if outer is not None:
+                    outer |= got
 
     # --- evaluation -----------------------------------------------------------
 
@@ -1309,12 +1332,29 @@ class ValueResolver:
         entries = tuple(self.entry(e) for e in raw.entries)
         return DefaultValues(entries, raw.disabled, raw.complete)
 
+    def _mentions_defaults(self) -> bool:
+        """Whether the text can write ``$PSDefaultParameterValues`` at all.
+
+        Variable names are matched case-insensitively (``variable_ref``); no
+        non-ASCII character lower-cases to one of the name's letters.
+        """
+        found = self._has_defaults
+        if found is None:
+            found = self._has_defaults = _PSDEFAULTS_BYTES in self.doc.source.lower()
+        return found
+
     def default_values_raw(self, at: int, chain: Chain) -> RawDefaults:
         """``default_values`` with lazy values.
 
         Each scope's writes are replayed once, in document order, as calls ask
         at increasing positions (a query behind the last one replays again).
         """
+        if not self._mentions_defaults():
+            # No fact to read (the name is not in the text): skip reading the
+            # document's facts; still a dependency for re-binding after edits.
+            if self._deps is not None:
+                self._deps.add(PSDEFAULTS)
+            return _NO_DEFAULTS
         facts = self._facts(PSDEFAULTS)
         if not facts:
             return _NO_DEFAULTS

@@ -6,11 +6,15 @@ SARIF, every ``check`` start-up) does not load tree-sitter.
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 from credls.diagnostic import Diagnostic, Fix, Tag, TextEdit
+from credls.powershell import reuse
 from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.catalog import CmdletKind, lookup_command
-from credls.powershell.flow import static_text
-from credls.powershell.script import ScriptModel
+from credls.powershell.flow import Location, static_text
+from credls.powershell.script import CallInfo, ScriptModel
 from credls.rules import scripts
 from credls.rules.cmdlets import (
     AMBIGUOUS_PARAMETER,
@@ -22,6 +26,10 @@ from credls.rules.cmdlets import (
     PARTIAL_LITERAL_CREDENTIALS,
 )
 from credls.text import Position, Range
+
+if TYPE_CHECKING:
+    from credls.powershell.segments import SegmentCache
+    from credls.store.chain import ProfileStore, StoreChain
 
 _VALUE_PARAMETERS = frozenset(
     {
@@ -319,29 +327,278 @@ def missing_values(model: ScriptModel, call: CmdletCall) -> list[Diagnostic]:
 # --- entry points -------------------------------------------------------------------------
 
 
-def cmdlet_findings(model: ScriptModel) -> list[Diagnostic]:
-    """CRED401-407 for every AWS call of the script."""
-    out: list[Diagnostic] = []
-    for info in model.infos:
-        if info.broken:
-            continue
-        call = info.call
-        one = [
+def call_findings(model: ScriptModel, info: CallInfo) -> list[Diagnostic]:
+    """CRED401-407 of one call."""
+    if info.broken:
+        return []
+    call = info.call
+    out = [
+        d
+        for d in (
             deprecated_cmdlet(model, call),
             overwrites_default(model, call),
             partial_keys(model, call),
             keys_override_profile(model, call),
-        ]
-        out.extend(d for d in one if d is not None)
-        out.extend(deprecated_parameters(model, call))
-        out.extend(ambiguous_parameters(model, call))
-        out.extend(missing_values(model, call))
+        )
+        if d is not None
+    ]
+    out.extend(deprecated_parameters(model, call))
+    out.extend(ambiguous_parameters(model, call))
+    out.extend(missing_values(model, call))
     return out
 
 
+def cmdlet_findings(model: ScriptModel) -> list[Diagnostic]:
+    """CRED401-407 for every AWS call of the script."""
+    return [d for info in model.infos for d in call_findings(model, info)]
+
+
+# --- one call's results, kept across edits ------------------------------------------------
+
+
+class _Kept:
+    """What one call contributed, and what it depended on (``credls.powershell.reuse``)."""
+
+    __slots__ = (
+        "binding",
+        "cmdlet",
+        "deps",
+        "fingerprint",
+        "lines",
+        "locations",
+        "profile",
+        "syntax",
+        "uses",
+        "version",
+    )
+
+    def __init__(
+        self,
+        syntax: object,
+        binding: object,
+        version: int,
+        deps: frozenset[str],
+        fingerprint: object,
+        cmdlet: list[Diagnostic],
+        profile: list[Diagnostic],
+        uses: list[scripts.LiteralUse],
+        locations: tuple[tuple[str, bool], ...],
+        lines: tuple[int, ...],
+    ) -> None:
+        self.syntax = syntax
+        self.binding = binding
+        self.version = version
+        self.deps = deps
+        self.fingerprint = fingerprint
+        self.cmdlet = cmdlet
+        self.profile = profile
+        self.uses = uses
+        self.locations = locations
+        self.lines = lines  # every line a position of the result is on
+
+    def moved(self, n: int) -> tuple[list[Diagnostic], list[Diagnostic], list[scripts.LiteralUse]]:
+        if n == 0:
+            return self.cmdlet, self.profile, self.uses
+        return (
+            [reuse.shift_diagnostic(d, n) for d in self.cmdlet],
+            [reuse.shift_diagnostic(d, n) for d in self.profile],
+            [
+                (name, reuse.shift_ranged(v, n), reuse.shift_range(used, n), written)
+                for name, v, used, written in self.uses
+            ],
+        )
+
+
+class _Store:
+    """Kept results of one document's calls, valid for one store context."""
+
+    __slots__ = ("context", "entries", "stores")
+
+    def __init__(self, context: tuple[object, ...]) -> None:
+        self.context = context
+        self.entries: dict[int, _Kept] = {}
+        # (store, its profiles as read): any re-read file invalidates everything.
+        self.stores: list[tuple[object, object]] = []
+
+    def stores_unchanged(self) -> bool:
+        return all(store.profiles() is seen for store, seen in self.stores)  # type: ignore[attr-defined]
+
+
+def _context_key(model: ScriptModel) -> tuple[object, ...]:
+    final = model.flow.final
+    base = getattr(final, "_base_chain", final)
+    return (
+        model.path,
+        model.script_dir,
+        model.has_stores,
+        model.platform,
+        os.path.expanduser("~"),  # -ProfileLocation ~/… (flow.resolve_location)
+        id(base),
+        base.known_profiles,
+    )
+
+
+def _store_of(model: ScriptModel) -> _Store | None:
+    """The kept results for this model's document and context (None: do not keep)."""
+    from credls.powershell.segments import SegmentCache
+
+    document = model.document
+    listener = document.listener
+    if (
+        not document.keep_results
+        or not isinstance(listener, SegmentCache)
+        or listener.version != document.version
+    ):
+        return None
+    key = _context_key(model)
+    store = listener.kept.get("cmdlet_checks")
+    if not isinstance(store, _Store) or store.context != key or not store.stores_unchanged():
+        store = _Store(key)
+        listener.kept["cmdlet_checks"] = store
+    return store
+
+
+def _reused(
+    store: _Store, info: CallInfo, cache: SegmentCache
+) -> tuple[list[Diagnostic], list[Diagnostic], list[scripts.LiteralUse]] | None:
+    syntax = info.call._syntax
+    if syntax is None:
+        return None
+    kept = store.entries.get(id(syntax))
+    if kept is None or kept.syntax is not syntax:
+        return None
+    if info.state.fingerprint is None or kept.fingerprint != info.state.fingerprint:
+        return None
+    if kept.binding is not info.call._parts()[1]:
+        return None
+    if not reuse.deps_unchanged(cache, kept.version, kept.deps):
+        return None
+    if any(os.path.isfile(path) is not exists for path, exists in kept.locations):
+        return None
+    n = reuse.line_shift(cache, kept.version, kept.lines)
+    if n is None:
+        return None
+    return kept.moved(n)
+
+
+def _keep(
+    store: _Store,
+    info: CallInfo,
+    version: int,
+    cmdlet: list[Diagnostic],
+    profile: list[Diagnostic],
+    uses: list[scripts.LiteralUse],
+) -> _Kept | None:
+    call = info.call
+    syntax = call._syntax
+    deps = call.dependencies()
+    if syntax is None or deps is None or info.state.fingerprint is None:
+        return None
+    loc = info._location  # only when the checks read it
+    locations: tuple[tuple[str, bool], ...] = ()
+    if isinstance(loc, Location) and loc.path is not None:
+        locations = ((loc.path, loc.exists),)
+    ranges: list[Range | None] = [call.range]
+    for d in (*cmdlet, *profile):
+        ranges.extend(reuse.diagnostic_ranges(d))
+    for _, v, used, _ in uses:
+        ranges.extend((v.range, used))
+    return _Kept(
+        syntax,
+        call._parts()[1],
+        version,
+        deps,
+        info.state.fingerprint,
+        cmdlet,
+        profile,
+        uses,
+        locations,
+        reuse.lines_of(ranges),
+    )
+
+
 def check_model(model: ScriptModel) -> list[Diagnostic]:
-    """Every script finding except the text scanner's: CRED2xx, CRED4xx, bound literals."""
-    return cmdlet_findings(model) + scripts.check_model(model)
+    """Every script finding except the text scanner's: CRED2xx, CRED4xx, bound literals.
+
+    Results of a call whose statement, variables, flow state and position did
+    not change since the last analysis of the same document are reused (the
+    language server re-analyses after every edit).
+    """
+    store = _store_of(model)
+    cache = model.document.listener
+    version = model.document.version
+    memo = scripts.ProfileMemo()
+    has_stores = model.has_stores
+    cmdlet: list[Diagnostic] = []
+    profile: list[Diagnostic] = []
+    uses: list[scripts.LiteralUse] = []
+    entries: dict[int, _Kept] = {}
+    for info in model.infos:
+        found = _reused(store, info, cache) if store is not None else None  # type: ignore[arg-type]
+        if found is None:
+            found = (
+                call_findings(model, info),
+                scripts.profile_call_findings(model, info, memo) if has_stores else [],
+                scripts.literal_uses(info),
+            )
+            kept = None if store is None else _keep(store, info, version, *found)
+        else:
+            kept = store.entries.get(id(info.call._syntax))  # type: ignore[union-attr]
+            if kept is not None:
+                if found[0] is kept.cmdlet:
+                    kept.version = version  # checked up to this version
+                else:
+                    kept = _moved(kept, found, info, version)
+        if kept is not None:
+            entries[id(kept.syntax)] = kept
+        cmdlet.extend(found[0])
+        profile.extend(found[1])
+        uses.extend(found[2])
+    if store is not None:
+        store.entries = entries  # calls that are gone are forgotten
+        final = model.flow.final
+        base = getattr(final, "_base_chain", final)
+        store.stores = [(s, s.profiles()) for s in _all_stores(base)]
+    out = cmdlet
+    if has_stores:
+        out = out + scripts.unique_findings(profile)
+    return out + scripts.literal_diagnostics(model, uses)
 
 
-__all__ = ["check_model", "cmdlet_findings"]
+def _moved(
+    kept: _Kept,
+    found: tuple[list[Diagnostic], list[Diagnostic], list[scripts.LiteralUse]],
+    info: CallInfo,
+    version: int,
+) -> _Kept:
+    """The entry of a result that moved by whole lines, valid from ``version`` on."""
+    ranges: list[Range | None] = [info.call.range]
+    for d in (*found[0], *found[1]):
+        ranges.extend(reuse.diagnostic_ranges(d))
+    for _, v, used, _ in found[2]:
+        ranges.extend((v.range, used))
+    return _Kept(
+        kept.syntax,
+        kept.binding,
+        version,
+        kept.deps,
+        kept.fingerprint,
+        found[0],
+        found[1],
+        found[2],
+        kept.locations,
+        reuse.lines_of(ranges),
+    )
+
+
+def _all_stores(chain: StoreChain) -> list[ProfileStore]:
+    stores: list[ProfileStore | None] = [
+        chain.sdk_store,
+        chain.pair,
+        chain.shared,
+        *chain._located.values(),
+    ]
+    return [s for s in stores if s is not None]
+
+
+__all__ = ["call_findings", "check_model", "cmdlet_findings"]

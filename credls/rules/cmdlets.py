@@ -198,7 +198,8 @@ AWS_PROFILE_IGNORED = rule(
 
 def check(doc: Document, ctx: CheckContext) -> list[Diagnostic]:
     """The PowerShell entry point of ``credls.analysis`` (see the module docstring)."""
-    from credls.powershell.script import script_model
+    from credls.powershell.script import analysis_scope, script_model
     from credls.rules.cmdlet_checks import check_model
 
-    return check_model(script_model(doc, ctx))
+    with analysis_scope(ctx):
+        return check_model(script_model(doc, ctx))

@@ -25,7 +25,7 @@ from credls.diagnostic import Diagnostic, Fix, Related, Severity, TextEdit
 from credls.powershell.calls import BindingSource, BoundParameter
 from credls.powershell.catalog import CmdletKind
 from credls.powershell.flow import static_text
-from credls.powershell.script import CallInfo, ScriptModel, script_model
+from credls.powershell.script import CallInfo, ScriptModel, analysis_scope, script_model
 from credls.powershell.values import LiteralKind, Static
 from credls.rules.profiles import (
     PROFILE_LOCATION_NOT_FOUND,
@@ -114,6 +114,38 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance, bit-parallel (Myers 1999, Hyyrö's formulation).
+
+    One pass over ``b`` with integer bit operations instead of a table:
+    ``suggestions`` compares every unknown profile name with every stored one.
+    """
+    m = len(a)
+    if m == 0:
+        return len(b)
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(a):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    mask = (1 << m) - 1
+    last = 1 << (m - 1)
+    pv, mv, score = mask, 0, m
+    for ch in b:
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = ((((eq & pv) + pv) & mask) ^ pv) | eq
+        ph = mv | (~(xh | pv) & mask)
+        mh = pv & xh
+        if ph & last:
+            score += 1
+        elif mh & last:
+            score -= 1
+        ph = ((ph << 1) | 1) & mask
+        mh = (mh << 1) & mask
+        pv = mh | (~(xv | ph) & mask)
+        mv = ph & xv
+    return score
+
+
 def suggestions(name: str, candidates: Iterable[str]) -> list[str]:
     """Close names, nearest first (case-insensitive equality is CRED209's business)."""
     limit = 1 if len(name) <= 4 else 2
@@ -122,18 +154,40 @@ def suggestions(name: str, candidates: Iterable[str]) -> list[str]:
     for c in candidates:
         if not c or c.casefold() == wanted or c in scored:
             continue
-        d = edit_distance(wanted, c.casefold(), limit)
+        other = c.casefold()
+        # Exact whenever it is within the limit (all that matters here).
+        d = _distance(wanted, other) if abs(len(wanted) - len(other)) <= limit else limit + 1
         if d <= limit and d < len(name):
             scored[c] = d
     return sorted(scored, key=lambda c: (scored[c], c))
 
 
-def _where(info: CallInfo, location: str | None) -> str:
+class _Memo:
+    """Store queries of one rule pass, shared by the calls that see the same stores.
+
+    Consecutive flow states share their store view until an effect changes it
+    (``flow._Walker._view``), so most calls of a script ask the same questions.
+    Keys hold object ids: every keyed object is alive for the whole pass.
+    """
+
+    __slots__ = ("table",)
+
+    def __init__(self) -> None:
+        self.table: dict[tuple[object, ...], object] = {}
+
+
+def _where(info: CallInfo, location: str | None, memo: _Memo | None = None) -> str:
+    key = ("where", id(info.state.chain), location)
+    if memo is not None and key in memo.table:
+        return memo.table[key]  # type: ignore[return-value]
     chain = info.state.chain
     places = [f"{kind} {path}" for kind, path in chain.searched_locations(location) if path]
     if chain.known_profiles:
         places.append("known-profiles")
-    return ", ".join(places) if places else "no store is configured"
+    where = ", ".join(places) if places else "no store is configured"
+    if memo is not None:
+        memo.table[key] = where
+    return where
 
 
 def _subject(b: BoundParameter, name: str) -> str:
@@ -163,30 +217,63 @@ def _fix_to(path: str, b: BoundParameter, new: str, title: str) -> Fix | None:
     return Fix(title, (edit,)) if edit is not None else None
 
 
-def _candidates(info: CallInfo, location: str | None) -> list[str]:
+def _candidates(info: CallInfo, location: str | None, memo: _Memo | None = None) -> list[str]:
+    key = ("candidates", id(info.state.chain), location, id(info.state.maybe_created))
+    if memo is not None and key in memo.table:
+        return memo.table[key]  # type: ignore[return-value]
     chain = info.state.chain
     names = [p.name for p in chain.all_profiles(location)]
     names.extend(chain.known_profiles)
     names.extend(sorted(info.state.maybe_created))
-    return list(dict.fromkeys(names))
+    out = list(dict.fromkeys(names))
+    if memo is not None:
+        memo.table[key] = out
+    return out
 
 
-def _hits(info: CallInfo, name: str, location: str | None) -> list[Profile]:
+def _hits(
+    info: CallInfo, name: str, location: str | None, memo: _Memo | None = None
+) -> list[Profile]:
+    remove = info.call.name == "Remove-AWSCredentialProfile"
+    key = ("hits", id(info.state.chain), name, location, remove)
+    if memo is not None and key in memo.table:
+        return memo.table[key]  # type: ignore[return-value]
     chain = info.state.chain
-    if info.call.name == "Remove-AWSCredentialProfile":
+    if remove:
         # §2.2: existence is checked against listable profiles, case-sensitively.
-        listed = [p for p in chain.list_profiles(location) if p.name == name]
+        hits = [p for p in chain.list_profiles(location) if p.name == name]
         if name in chain.known_profiles:
-            listed.append(Profile.known(name))
-        return listed
-    return chain.find(name, location)
+            hits.append(Profile.known(name))
+    else:
+        hits = chain.find(name, location)
+    if memo is not None:
+        memo.table[key] = hits
+    return hits
 
 
-def _case_matches(info: CallInfo, name: str, location: str | None) -> list[str]:
+def _case_matches(
+    info: CallInfo, name: str, location: str | None, memo: _Memo | None = None
+) -> list[str]:
+    key = ("case", id(info.state.chain), name, location, id(info.state.maybe_created))
+    if memo is not None and key in memo.table:
+        return memo.table[key]  # type: ignore[return-value]
     wanted = name.casefold()
     found = [p.name for p in info.state.chain.find_case_insensitive(name, location)]
     found.extend(n for n in sorted(info.state.maybe_created) if n.casefold() == wanted)
-    return [n for n in dict.fromkeys(found) if n != name]
+    out = [n for n in dict.fromkeys(found) if n != name]
+    if memo is not None:
+        memo.table[key] = out
+    return out
+
+
+def _suggestions(name: str, candidates: list[str], memo: _Memo | None) -> list[str]:
+    if memo is None:
+        return suggestions(name, candidates)
+    key = ("suggest", name, id(candidates))  # candidates: a memoised list, kept alive
+    found = memo.table.get(key)
+    if found is None:
+        found = memo.table[key] = suggestions(name, candidates)
+    return found  # type: ignore[return-value]
 
 
 def _location_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
@@ -210,7 +297,9 @@ def _location_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
     )
 
 
-def _profile_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
+def _profile_finding(
+    model: ScriptModel, info: CallInfo, memo: _Memo | None = None
+) -> Diagnostic | None:
     call = info.call
     b = info.profile
     state = info.state
@@ -227,7 +316,7 @@ def _profile_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
     location = loc.path if loc is not None else None
     path = model.path
     rng = _at(b, info)
-    hits = _hits(info, name, location)
+    hits = _hits(info, name, location, memo)
     if hits:
         first = hits[0]
         if (
@@ -262,21 +351,21 @@ def _profile_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
                 *_origin(path, b),
             ),
         )
-    cased = _case_matches(info, name, location)
+    cased = _case_matches(info, name, location, memo)
     if cased:
         stored = cased[0]
         return Diagnostic(
             PROFILE_NAME_CASE.code,
             f"{_subject(b, name)} differs only in case from the stored profile '{stored}'; "
             f"profile names are case-sensitive where {call.written_name} looks "
-            f"({_where(info, location)})",
+            f"({_where(info, location, memo)})",
             path,
             rng,
             Severity.ERROR,
             related=_origin(path, b),
             fix=_fix_to(path, b, stored, f"Use the stored spelling '{stored}'"),
         )
-    close = suggestions(name, _candidates(info, location))
+    close = _suggestions(name, _candidates(info, location, memo), memo)
     hint = ""
     if close:
         hint = "; did you mean " + " or ".join(f"'{c}'" for c in close[:3]) + "?"
@@ -294,7 +383,7 @@ def _profile_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
     return Diagnostic(
         UNRESOLVED_PROFILE.code,
         f"{_subject(b, name)} is not found in any store {call.written_name} searches "
-        f"({_where(info, location)}){hint}",
+        f"({_where(info, location, memo)}){hint}",
         path,
         rng,
         related=_origin(path, b),
@@ -302,20 +391,42 @@ def _profile_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
     )
 
 
+class ProfileMemo(_Memo):
+    """Store lookups shared by the profile checks of one rule pass."""
+
+
+def profile_call_findings(
+    model: ScriptModel, info: CallInfo, memo: _Memo | None = None
+) -> list[Diagnostic]:
+    """CRED201-204/209 of one call (before ``profile_findings`` drops repeats)."""
+    if info.broken:
+        return []
+    out = []
+    for d in (_location_finding(model, info), _profile_finding(model, info, memo)):
+        if d is not None:
+            out.append(d)
+    return out
+
+
+def unique_findings(found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """One finding per (code, range), the first."""
+    out: list[Diagnostic] = []
+    seen: set[tuple[str, Range]] = set()
+    for d in found:
+        if (d.code, d.range) not in seen:
+            seen.add((d.code, d.range))
+            out.append(d)
+    return out
+
+
 def profile_findings(model: ScriptModel) -> list[Diagnostic]:
     """CRED201-204 and CRED209 for every call of the script."""
     if not model.has_stores:
         return []
-    out: list[Diagnostic] = []
-    seen: set[tuple[str, Range]] = set()
-    for info in model.infos:
-        if info.broken:
-            continue
-        for d in (_location_finding(model, info), _profile_finding(model, info)):
-            if d is not None and (d.code, d.range) not in seen:
-                seen.add((d.code, d.range))
-                out.append(d)
-    return out
+    memo = _Memo()
+    return unique_findings(
+        d for info in model.infos for d in profile_call_findings(model, info, memo)
+    )
 
 
 # --- literal keys bound to key parameters ---------------------------------------------
@@ -366,31 +477,42 @@ def _use(b: BoundParameter, info: CallInfo) -> Range:
     return b.value_range or b.name_range or info.call.name_range
 
 
-def literal_findings(model: ScriptModel) -> list[Diagnostic]:
-    """CRED301-303/306 for literals bound to key parameters, one per literal."""
-    groups: dict[Range, list[tuple[CallInfo, BoundParameter, Static]]] = {}
-    for info in model.infos:
-        if info.broken:
-            continue  # the text scanner still reports key-shaped literals there
-        for b in info.call.parameters:
-            if b.name not in _KEY_PARAMETERS or b.missing_value:
-                continue
-            v = b.value
-            if not isinstance(v, Static) or not v.is_string or not v.text.strip():
-                continue
-            if is_template(v.text):
-                continue
-            groups.setdefault(v.range, []).append((info, b, v))
+# One key parameter bound to a literal: (parameter, literal, where it is used, cmdlet as written).
+LiteralUse = tuple[str, Static, Range, str]
+
+
+def literal_uses(info: CallInfo) -> list[LiteralUse]:
+    """The literals bound to key parameters of one call (``literal_findings`` groups them)."""
+    if info.broken:
+        return []  # the text scanner still reports key-shaped literals there
+    out: list[LiteralUse] = []
+    for b in info.call.parameters:
+        if b.name not in _KEY_PARAMETERS or b.missing_value:
+            continue
+        v = b.value
+        if not isinstance(v, Static) or not v.is_string or not v.text.strip():
+            continue
+        if is_template(v.text):
+            continue
+        out.append((b.name, v, _use(b, info), info.call.written_name))
+    return out
+
+
+def literal_diagnostics(model: ScriptModel, uses: Iterable[LiteralUse]) -> list[Diagnostic]:
+    """CRED301-303/306 from the literal uses of every call, one per literal."""
+    groups: dict[Range, list[LiteralUse]] = {}
+    for use in uses:
+        groups.setdefault(use[1].range, []).append(use)
     out: list[Diagnostic] = []
     path = model.path
-    for uses in groups.values():
-        info, b, v = uses[0]
-        code, what = _KEY_PARAMETERS[b.name]
+    for group in groups.values():
+        name, v, _, written_name = group[0]
+        code, what = _KEY_PARAMETERS[name]
         value_class = classify(v.text)
-        if b.name == "AccessKey" and _AKID.fullmatch(v.text):
+        if name == "AccessKey" and _AKID.fullmatch(v.text):
             what = f"{what} {mask_key_id(v.text)}"
         via = _variable(v)
-        how = f"{via} passed to `-{b.name}` of {info.call.written_name}"
+        how = f"{via} passed to `-{name}` of {written_name}"
         severity: Severity | None = None
         if value_class is ValueClass.EXAMPLE:
             code = EXAMPLE_KEY.code
@@ -404,9 +526,9 @@ def literal_findings(model: ScriptModel) -> list[Diagnostic]:
         else:
             message = f"Literal {what}{how}; {_ADVICE}"
         related = tuple(
-            Related(path, _use(ub, ui), f"passed to `-{ub.name}` of {ui.call.written_name}")
-            for ui, ub, _ in uses
-            if _use(ub, ui) != v.range
+            Related(path, used, f"passed to `-{uname}` of {uwritten}")
+            for uname, _, used, uwritten in group
+            if used != v.range
         )
         out.append(
             Diagnostic(
@@ -420,6 +542,11 @@ def literal_findings(model: ScriptModel) -> list[Diagnostic]:
             )
         )
     return out
+
+
+def literal_findings(model: ScriptModel) -> list[Diagnostic]:
+    """CRED301-303/306 for literals bound to key parameters, one per literal."""
+    return literal_diagnostics(model, (u for info in model.infos for u in literal_uses(info)))
 
 
 def _overlaps(a: Range, b: Range) -> bool:
@@ -461,7 +588,8 @@ def check_model(model: ScriptModel) -> list[Diagnostic]:
 
 def check(doc: Document, ctx: CheckContext) -> list[Diagnostic]:
     """CRED201-204/209 and binding-aware CRED301-303/306 for a PowerShell document."""
-    return check_model(script_model(doc, ctx))
+    with analysis_scope(ctx):
+        return check_model(script_model(doc, ctx))
 
 
 def check_script(doc: Document, ctx: CheckContext) -> list[Diagnostic]:
@@ -474,14 +602,20 @@ def check_script(doc: Document, ctx: CheckContext) -> list[Diagnostic]:
 
 __all__ = [
     "LITERAL_CODES",
+    "LiteralUse",
+    "ProfileMemo",
     "check",
     "check_model",
     "check_script",
     "edit_distance",
+    "literal_diagnostics",
     "literal_findings",
+    "literal_uses",
     "merge_literal_findings",
+    "profile_call_findings",
     "profile_findings",
     "quote_like",
     "replace_literal",
     "suggestions",
+    "unique_findings",
 ]

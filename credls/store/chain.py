@@ -20,8 +20,9 @@ with it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
 
 from credls.secret import Secret
 from credls.settings import Platform, Settings
@@ -114,6 +115,92 @@ class _EmptyStore:
         return [(self._kind, self._path)] if self._path else []
 
 
+class _PinnedStore:
+    """A store read once: ``get``/``profiles`` answered from one consistent read
+    (``StoreChain.snapshot``)."""
+
+    __slots__ = ("_base", "_found", "_get", "_profiles")
+
+    def __init__(self, base: ProfileStore) -> None:
+        self._base = base
+        self._found: dict[str, Profile | None] = {}
+        self._get: Callable[[str], Profile | None] | None = None
+        self._profiles: Sequence[Profile] = ()
+
+    def _load(self) -> Callable[[str], Profile | None]:
+        base = self._base
+        get: Callable[[str], Profile | None]
+        # One read of the files: the parsed view both answers come from.
+        view = getattr(base, "view", None)  # SharedFilesStore
+        data = getattr(base, "data", None) if view is None else None  # SdkStore
+        if callable(view):
+            read = view()
+            get, self._profiles = read.by_name.get, read.profiles
+        elif data is not None and callable(getattr(data, "get", None)):
+            get, self._profiles = data.get, data.profiles
+        else:
+            get, self._profiles = base.get, base.profiles()
+        self._get = get
+        return get
+
+    @property
+    def key(self) -> str:
+        return self._base.key
+
+    @property
+    def kind(self) -> str:
+        return self._base.kind
+
+    @property
+    def case_sensitive(self) -> bool:
+        return self._base.case_sensitive
+
+    @property
+    def path(self) -> str:
+        return self._base.path
+
+    @property
+    def problems(self) -> Sequence[StoreProblem]:
+        return self._base.problems
+
+    def locations(self) -> list[tuple[str, str]]:
+        return self._base.locations()
+
+    def get(self, name: str) -> Profile | None:
+        found = self._found
+        if name in found:
+            return found[name]
+        get = self._get or self._load()
+        hit = found[name] = get(name)
+        return hit
+
+    def profiles(self) -> Sequence[Profile]:
+        if self._get is None:
+            self._load()
+        return self._profiles
+
+    def __getattr__(self, name: str) -> Any:
+        # credentials_path, config_path, …: whatever else the store offers.
+        return getattr(self._base, name)
+
+
+class _Pins:
+    """Snapshot state shared by a chain, its overlays and its paired copies."""
+
+    __slots__ = ("depth", "stores")
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.stores: dict[int, _PinnedStore] = {}
+
+    def wrap(self, store: ProfileStore) -> ProfileStore:
+        pinned = self.stores.get(id(store))
+        if pinned is None:
+            # The wrapper holds the store, so its id cannot be reused meanwhile.
+            pinned = self.stores[id(store)] = _PinnedStore(store)
+        return pinned
+
+
 class StoreChain:
     """Stores in search order for one modelled platform.
 
@@ -140,6 +227,7 @@ class StoreChain:
         # AWS_CONFIG_FILE as .NET applies it to an explicit profile location (§4.2).
         self.config_override = config_override
         self._located: dict[str, SharedFilesStore] = {}
+        self._pins = _Pins()
 
     # --- construction ---------------------------------------------------------
 
@@ -199,6 +287,7 @@ class StoreChain:
             config_override=self.config_override,
         )
         chain._located = self._located
+        chain._pins = self._pins
         return chain
 
     # --- stores ---------------------------------------------------------------
@@ -215,15 +304,20 @@ class StoreChain:
         return store
 
     def _base_stores(self, profile_location: str | None) -> list[ProfileStore]:
+        stores: list[ProfileStore]
         if profile_location:
-            return [self._located_store(profile_location)]
-        stores: list[ProfileStore] = []
-        if self.platform is Platform.WINDOWS and self.sdk_store is not None:
-            stores.append(self.sdk_store)
-        if self.pair is not None:
-            stores.append(self.pair)
-        if self.shared is not None and not self._pair_replaces_shared():
-            stores.append(self.shared)
+            stores = [self._located_store(profile_location)]
+        else:
+            stores = []
+            if self.platform is Platform.WINDOWS and self.sdk_store is not None:
+                stores.append(self.sdk_store)
+            if self.pair is not None:
+                stores.append(self.pair)
+            if self.shared is not None and not self._pair_replaces_shared():
+                stores.append(self.shared)
+        pins = self._pins
+        if pins.depth > 0:
+            return [pins.wrap(s) for s in stores]
         return stores
 
     def _pair_replaces_shared(self) -> bool:
@@ -303,6 +397,25 @@ class StoreChain:
             if store is not None:
                 store.profiles()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[StoreChain]:
+        """Within the block, each store file is read (and stat-ed) at most once.
+
+        Lookups otherwise re-check every store file on every access to notice
+        changes; one analysis of a script makes thousands of lookups and needs
+        one consistent view. Overlays and paired copies of this chain share the
+        snapshot; blocks nest.
+        """
+        pins = self._pins
+        pins.depth += 1
+        try:
+            yield self
+        finally:
+            pins.depth -= 1
+            if pins.depth <= 0:
+                pins.depth = 0
+                pins.stores.clear()
+
     # --- overlay --------------------------------------------------------------
 
     def overlay(self) -> OverlayChain:
@@ -378,6 +491,7 @@ class OverlayChain(StoreChain):
             config_override=base.config_override,
         )
         self._located = base._located
+        self._pins = base._pins
         self._base_chain = base
         self._edits = edits
 
