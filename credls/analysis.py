@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from credls.store.chain import StoreChain
 
 _INI_KINDS = (DocumentKind.CREDENTIALS, DocumentKind.CONFIG)
+# Rule families that need a parsed INI file or script; without any of them
+# selected (e.g. `--select CRED3`), files take the literal scanner's fast path.
+_PARSED_INI_FAMILIES = ("CRED1", "CRED2")
+_SCRIPT_FAMILIES = ("CRED2", "CRED4")
 _NO_TEXT = SourceText("")
 _MISSING = ModuleType("missing")
 # Names kind_of_path may classify as a store (document.py).
@@ -111,7 +115,6 @@ class Workspace:
         self._chain: StoreChain | None = None
         self._chain_built = False
         self._store_paths: dict[str, DocumentKind] | None = None
-        self._cmdlet_rules: bool | None = None
         self._names: frozenset[str] | None = None
 
     # --- stores ----------------------------------------------------------------
@@ -217,6 +220,8 @@ class Workspace:
         if b"\x00" in data[:8192] and looks_binary(data):
             return None
         kind = self.kind_of(path)
+        if kind in _INI_KINDS and not self._selects(_PARSED_INI_FAMILIES):
+            return self.finish(Document(path, _NO_TEXT, kind), self._ini_literals(path, data, kind))
         if kind is DocumentKind.TEXT or (
             kind is DocumentKind.POWERSHELL and not self._needs_script_analysis(data)
         ):
@@ -234,6 +239,29 @@ class Workspace:
                 forget(path)
         return found
 
+    def _ini_literals(self, path: str, data: bytes, kind: DocumentKind) -> list[Diagnostic]:
+        """CRED301-306 and CRED304 of an INI file without parsing it.
+
+        Only when the literal-key rules are all that is selected: the user's own
+        store is not scanned (keys belong there), only its permissions checked.
+        """
+        from credls.rules import security
+
+        try:
+            user_store = _norm(path) in self.store_paths
+            found = security.scan_file_bytes(path, data, kind, is_user_store=user_store)
+            first = data.split(b"\n", 1)[0].rstrip(b"\r")
+            return found + security.check_permissions(
+                path, kind, line_length=len(first.decode("utf-8", "replace"))
+            )
+        except Exception as exc:
+            self._error("rules.security", path, exc)
+            return []
+
+    def _selects(self, prefixes: tuple[str, ...]) -> bool:
+        """Whether any enabled rule's code starts with one of ``prefixes``."""
+        return any(code.startswith(prefixes) for code in self.selection.enabled)
+
     def _needs_script_analysis(self, data: bytes) -> bool:
         """Whether a script's bytes need the parser and the cmdlet rules.
 
@@ -246,15 +274,8 @@ class Workspace:
         return prefilter is None or bool(prefilter(data))
 
     def _has_cmdlet_rules(self) -> bool:
-        if self._cmdlet_rules is None:
-            import importlib
-
-            try:
-                module = importlib.import_module("credls.rules.cmdlets")
-                self._cmdlet_rules = callable(getattr(module, "check", None))
-            except ImportError:
-                self._cmdlet_rules = False
-        return self._cmdlet_rules
+        """Whether a selected rule needs the script parsed (CRED2xx, CRED4xx)."""
+        return self._selects(_SCRIPT_FAMILIES)
 
     def preload(self) -> None:
         """Import every rule family now (before forking workers, so they inherit them),
@@ -311,6 +332,10 @@ class Workspace:
             out += self._rules("credls.rules.security", "check", doc.path, doc, ctx)
         elif kind is DocumentKind.SDK_STORE:
             out += self._rules("credls.rules.profiles", "check_sdk_store", doc.path, doc, ctx)
+            if fs_path is not None:  # CRED304: the SDK store holds secrets too
+                out += self._rules(
+                    "credls.rules.security", "check_permissions", doc.path, fs_path, kind
+                )
         else:  # POWERSHELL, TEXT
             literal = self._rules("credls.rules.security", "check", doc.path, doc, ctx)
             script: list[Diagnostic] = []
