@@ -464,6 +464,10 @@ def _chain_or_fail(args: argparse.Namespace) -> tuple[Workspace, Any]:
     chain = ws.chain
     if chain is None or ws.errors:
         raise _Reported(ws.errors or ["credls: the credential stores could not be read"])
+    # A store that cannot be read is bad input, not a usage error: say so on one
+    # line each (path, line, what is wrong) and go on with what could be read.
+    for problem in chain.problems:
+        _err(f"credls: {problem}")
     return ws, chain
 
 

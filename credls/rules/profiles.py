@@ -22,6 +22,7 @@ from credls.store.locations import sibling_config, sibling_credentials
 from credls.store.model import CREDENTIAL_KEYS, Profile, ProfileSource
 from credls.store.sdk_store import parse_sdk_store
 from credls.store.shared_files import PairView, SharedFilesStore
+from credls.text import Range
 
 UNRESOLVED_PROFILE = rule(
     "CRED201",
@@ -294,15 +295,26 @@ def _shadowed_in_file(doc: Document, chain: StoreChain, view: PairView) -> list[
 
 
 def check_sdk_store(doc: Document, ctx: CheckContext) -> list[Diagnostic]:
-    """CRED205 for ``RegisteredAccounts.json``: reported on the DisplayName."""
+    """CRED205 for ``RegisteredAccounts.json`` (on the DisplayName); CRED103 for bad JSON."""
+    data = parse_sdk_store(doc.text, doc.path)
+    out = [
+        # A store PowerShell cannot read at all is a syntax error of the file;
+        # profile-level problems (hidden profiles) are left to hover/`profiles`.
+        Diagnostic(
+            "CRED103",
+            f"{p.message}: PowerShell/.NET cannot read this SDK store (no profile in it is found)",
+            doc.path,
+            Range(p.position, p.position),
+        )
+        for p in data.problems
+        if p.position is not None and p.message.startswith("invalid JSON")
+    ]
     chain = ctx.chain
     if chain is None:
-        return []
+        return out
     files = [s for s in (chain.pair, chain.shared) if s is not None]
     if not files:
-        return []
-    data = parse_sdk_store(doc.text, doc.path)
-    out = []
+        return out
     for profile in data.profiles:
         hit = next((p for s in files if (p := s.get(profile.name)) is not None), None)
         if hit is None:
