@@ -115,33 +115,13 @@ class _EmptyStore:
         return [(self._kind, self._path)] if self._path else []
 
 
-class _PinnedStore:
-    """A store read once: ``get``/``profiles`` answered from one consistent read
-    (``StoreChain.snapshot``)."""
+class _StoreView:
+    """A store in front of another: its identity and problems are the base's."""
 
-    __slots__ = ("_base", "_found", "_get", "_profiles")
+    __slots__ = ("_base",)
 
     def __init__(self, base: ProfileStore) -> None:
         self._base = base
-        self._found: dict[str, Profile | None] = {}
-        self._get: Callable[[str], Profile | None] | None = None
-        self._profiles: Sequence[Profile] = ()
-
-    def _load(self) -> Callable[[str], Profile | None]:
-        base = self._base
-        get: Callable[[str], Profile | None]
-        # One read of the files: the parsed view both answers come from.
-        view = getattr(base, "view", None)  # SharedFilesStore
-        data = getattr(base, "data", None) if view is None else None  # SdkStore
-        if callable(view):
-            read = view()
-            get, self._profiles = read.by_name.get, read.profiles
-        elif data is not None and callable(getattr(data, "get", None)):
-            get, self._profiles = data.get, data.profiles
-        else:
-            get, self._profiles = base.get, base.profiles()
-        self._get = get
-        return get
 
     @property
     def key(self) -> str:
@@ -165,6 +145,35 @@ class _PinnedStore:
 
     def locations(self) -> list[tuple[str, str]]:
         return self._base.locations()
+
+
+class _PinnedStore(_StoreView):
+    """A store read once: ``get``/``profiles`` answered from one consistent read
+    (``StoreChain.snapshot``)."""
+
+    __slots__ = ("_found", "_get", "_profiles")
+
+    def __init__(self, base: ProfileStore) -> None:
+        super().__init__(base)
+        self._found: dict[str, Profile | None] = {}
+        self._get: Callable[[str], Profile | None] | None = None
+        self._profiles: Sequence[Profile] = ()
+
+    def _load(self) -> Callable[[str], Profile | None]:
+        base = self._base
+        get: Callable[[str], Profile | None]
+        # One read of the files: the parsed view both answers come from.
+        view = getattr(base, "view", None)  # SharedFilesStore
+        data = getattr(base, "data", None) if view is None else None  # SdkStore
+        if callable(view):
+            read = view()
+            get, self._profiles = read.by_name.get, read.profiles
+        elif data is not None and callable(getattr(data, "get", None)):
+            get, self._profiles = data.get, data.profiles
+        else:
+            get, self._profiles = base.get, base.profiles()
+        self._get = get
+        return get
 
     def get(self, name: str) -> Profile | None:
         found = self._found
@@ -423,35 +432,17 @@ class StoreChain:
         return OverlayChain(self, {})
 
 
-class _OverlayStore:
+class _OverlayStore(_StoreView):
     """A store seen through edits: name -> Profile (added/replaced) or None (removed)."""
 
+    __slots__ = ("_edits",)
+
     def __init__(self, base: ProfileStore, edits: dict[str, Profile | None]) -> None:
-        self._base = base
+        super().__init__(base)
         self._edits = edits
 
     def _k(self, name: str) -> str:
         return name if self._base.case_sensitive else name.casefold()
-
-    @property
-    def key(self) -> str:
-        return self._base.key
-
-    @property
-    def kind(self) -> str:
-        return self._base.kind
-
-    @property
-    def case_sensitive(self) -> bool:
-        return self._base.case_sensitive
-
-    @property
-    def path(self) -> str:
-        return self._base.path
-
-    @property
-    def problems(self) -> Sequence[StoreProblem]:
-        return self._base.problems
 
     def get(self, name: str) -> Profile | None:
         key = self._k(name)
