@@ -387,14 +387,35 @@ CONDITIONAL_KINDS = frozenset({"branch", "loop"})
 _FAR = 1 << 62  # end of the program container: beyond any text, never shifted
 
 
-class Container:
+class _Anchored:
+    """Byte offsets captured in one tree version, read in the current one.
+
+    ``start``/``end`` are the captured offsets plus the anchor's shift since.
+    """
+
+    __slots__ = ("_end", "_start", "anchor")
+
+    _start: int
+    _end: int
+    anchor: Anchor | None
+
+    @property
+    def start(self) -> int:
+        return self._start if self.anchor is None else self._start + self.anchor.delta
+
+    @property
+    def end(self) -> int:
+        return self._end if self.anchor is None else self._end + self.anchor.delta
+
+
+class Container(_Anchored):
     """A node that matters for flow: a scope, a branch, a loop or an ERROR region.
 
     ``start``/``end`` are current byte offsets (captured offsets + the
     anchor's shift); ``node`` is the node in the current tree.
     """
 
-    __slots__ = ("_end", "_node", "_start", "anchor", "is_scope", "kind", "label", "name", "type")
+    __slots__ = ("_node", "is_scope", "kind", "label", "name", "type")
 
     def __init__(
         self,
@@ -415,14 +436,6 @@ class Container:
         self.anchor = anchor
         self.type: str = node.type
         self.is_scope = kind in SCOPE_KINDS
-
-    @property
-    def start(self) -> int:
-        return self._start if self.anchor is None else self._start + self.anchor.delta
-
-    @property
-    def end(self) -> int:
-        return self._end if self.anchor is None else self._end + self.anchor.delta
 
     @property
     def node(self) -> Node:
@@ -488,7 +501,7 @@ def _after_scope(chain: Chain, scope: Container) -> Chain:
 # --- facts ----------------------------------------------------------------------
 
 
-class Assignment:
+class Assignment(_Anchored):
     """One write to a variable: ``$x = …``, ``$x.Key = …``, ``$x['Key'] = …``,
     ``$x.Add('Key', …)``, a loop variable, or a ``param()`` entry.
 
@@ -498,13 +511,10 @@ class Assignment:
 
     __slots__ = (
         "_chain",
-        "_end",
         "_key_node",
         "_key_range",
         "_scope",
-        "_start",
         "_value",
-        "anchor",
         "key",
         "key_dynamic",
         "op",
@@ -540,14 +550,6 @@ class Assignment:
         self.key_dynamic = key_dynamic
         self.anchor = anchor
         self._scope: Container | None = None
-
-    @property
-    def start(self) -> int:
-        return self._start if self.anchor is None else self._start + self.anchor.delta
-
-    @property
-    def end(self) -> int:
-        return self._end if self.anchor is None else self._end + self.anchor.delta
 
     @property
     def value(self) -> Node | None:
