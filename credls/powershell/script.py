@@ -408,6 +408,24 @@ def script_model(doc: Document, ctx: CheckContext) -> ScriptModel:
     return model
 
 
+def adopt(path: str, document: PowerShellDocument) -> None:
+    """Make ``script_model`` analyse ``path`` on ``document`` while its text is current.
+
+    For an editor: its document is reparsed incrementally after each edit, so
+    the next analysis reuses the tree and the results of unchanged statements
+    instead of parsing the whole text again. A later ``script_model`` call for
+    ``path`` with a different text parses that text afresh.
+    """
+    text = document.text
+    entry = _CACHE.get(path)
+    if entry is None or entry.document is not document or entry.text != text:
+        entry = _Entry(text, document, tuple(find_calls(document)), {})
+        _CACHE[path] = entry
+    _CACHE.move_to_end(path)
+    while len(_CACHE) > _MAX_CACHED:
+        _CACHE.popitem(last=False)
+
+
 def clear_cache() -> None:
     _CACHE.clear()
 
@@ -424,6 +442,7 @@ __all__ = [
     "CallInfo",
     "ModuleInfo",
     "ScriptModel",
+    "adopt",
     "analysis_scope",
     "build_model",
     "clear_cache",

@@ -10,19 +10,15 @@ completion and navigation then read the same model the diagnostics came from.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from credls.navigation import Occurrence
-    from credls.powershell.parser import PowerShellDocument
     from credls.powershell.script import CallInfo, ScriptModel
     from credls.server.app import CredlsLanguageServer
     from credls.server.documents import OpenDocument, Snapshot
     from credls.text import Position
-
-log = logging.getLogger("credls.server")
 
 
 @dataclass(frozen=True)
@@ -48,36 +44,13 @@ class ScriptView:
         return occ, self.model.infos[self.owners[self.occurrences.index(occ)]]
 
 
-def adopt(path: str, ps: PowerShellDocument) -> bool:
-    """Make ``script_model`` use ``ps`` for ``path`` at its current text.
-
-    Uses the cache's internals (there is no public hook yet); when they change
-    shape this returns False and analysis falls back to a full parse.
-    """
-    try:
-        from credls.powershell import script
-        from credls.powershell.calls import find_calls
-
-        cache = script._CACHE
-        entry = cache.get(path)
-        if entry is not None and entry.document is ps and entry.text == ps.text:
-            cache.move_to_end(path)
-            return True
-        cache[path] = script._Entry(ps.text, ps, tuple(find_calls(ps)), {})
-        cache.move_to_end(path)
-        while len(cache) > script._MAX_CACHED:
-            cache.popitem(last=False)
-        return True
-    except (AttributeError, TypeError) as exc:  # pragma: no cover - core internals changed
-        log.debug("cannot hand the parsed script to the core: %s", exc)
-        return False
-
-
 def prepare(snap: Snapshot) -> bool:
     """Bring the document's tree to the snapshot's text and lend it to the core.
 
     False when the document has moved on (the snapshot is stale: skip it).
     """
+    from credls.powershell.script import adopt
+
     ps = snap.doc.powershell()
     if ps.text != snap.text:
         return False

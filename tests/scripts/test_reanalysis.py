@@ -255,3 +255,40 @@ def test_settings_without_stores_keep_nothing_wrong(tmp_path: Path) -> None:
     doc.apply_edit(Position(3, 0), Position(3, 0), "#")
     got = _analyse(path, doc, ctx)
     assert _digest(got) == _digest(_analyse(path, PowerShellDocument(doc.text), ctx))
+
+
+def test_adopted_document_is_analysed_incrementally(
+    ctx: CheckContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``script.adopt`` (the editor's hook): ``script_model`` uses the lent tree."""
+    from credls.document import Document, DocumentKind
+    from credls.source import SourceText
+
+    path = str(tmp_path / "corpus" / "adopted.ps1")
+    doc = PowerShellDocument(SCRIPT)
+    script.clear_cache()
+    script.adopt(path, doc)
+    model = script.script_model(Document(path, SourceText(doc.text), DocumentKind.POWERSHELL), ctx)
+    assert model.document is doc
+    doc.apply_edit(Position(3, 9), Position(3, 13), "prod")
+    script.adopt(path, doc)
+    parsed: list[str] = []
+    real = PowerShellDocument.__init__
+
+    def counting(self: PowerShellDocument, text: str) -> None:
+        parsed.append(text)
+        real(self, text)
+
+    monkeypatch.setattr(PowerShellDocument, "__init__", counting)
+    edited = script.script_model(Document(path, SourceText(doc.text), DocumentKind.POWERSHELL), ctx)
+    assert edited.document is doc and parsed == []  # no fresh parse of the edited text
+    with script.analysis_scope(ctx):
+        got = _digest(cmdlet_checks.check_model(edited))
+    monkeypatch.undo()
+    assert got == _digest(_analyse(path, PowerShellDocument(doc.text), ctx))
+    # Another text for the same path is parsed afresh, not analysed on the lent tree.
+    other = script.script_model(
+        Document(path, SourceText(doc.text + "\n# more\n"), DocumentKind.POWERSHELL), ctx
+    )
+    assert other.document is not doc
+    script.clear_cache()
