@@ -130,6 +130,12 @@ def _here_body(text: str) -> str:
     return body.removesuffix("\r")
 
 
+# PowerShell's tokenizer takes any of these as a quote; inside a string, two in a row
+# stand for the second one (the typographic quotes too).
+_DOUBLED_SINGLE_QUOTE = re.compile(
+    "[\u0027\u2018\u2019\u201a\u201b]([\u0027\u2018\u2019\u201a\u201b])"
+)
+_DOUBLED_DOUBLE_QUOTE = re.compile("[\u0022\u201c\u201d\u201e]([\u0022\u201c\u201d\u201e])")
 _INTERPOLATING = frozenset({"variable", "sub_expression", "braced_variable"})
 
 _WRAPPERS = frozenset(
@@ -195,7 +201,7 @@ def string_literal(doc: PowerShellDocument, node: Node) -> Value:
     rng = doc.node_range(node)
     t = inner.type
     if t == "verbatim_string_characters":
-        return Static(text[1:-1].replace("''", "'"), rng, LiteralKind.VERBATIM)
+        return Static(_DOUBLED_SINGLE_QUOTE.sub(r"\1", text[1:-1]), rng, LiteralKind.VERBATIM)
     if t == "verbatim_here_string_characters":
         return Static(_here_body(text), rng, LiteralKind.VERBATIM_HERE)
     here = t == "expandable_here_string_literal"
@@ -203,7 +209,7 @@ def string_literal(doc: PowerShellDocument, node: Node) -> Value:
     if any(c.type in _INTERPOLATING for c in inner.named_children):
         return Dynamic(DynamicKind.INTERPOLATED, "an interpolated string", rng, detail=body)
     if not here:
-        body = body.replace('""', '"')
+        body = _DOUBLED_DOUBLE_QUOTE.sub(r"\1", body)
     return Static(
         _unbacktick(body), rng, LiteralKind.EXPANDABLE_HERE if here else LiteralKind.EXPANDABLE
     )

@@ -21,6 +21,9 @@ def profile_value(src: str) -> Static | Dynamic:
     [
         ("'prod'", "prod", LiteralKind.VERBATIM),
         ("'it''s'", "it's", LiteralKind.VERBATIM),
+        # Typographic quotes are quotes to PowerShell: doubled, they stand for the second.
+        ("'\u2018\u2018'", "\u2018", LiteralKind.VERBATIM),
+        ('"a\u201c\u201db"', "a\u201db", LiteralKind.EXPANDABLE),
         ("'a $x b'", "a $x b", LiteralKind.VERBATIM),
         ('"prod"', "prod", LiteralKind.EXPANDABLE),
         ('"a`tb"', "a\tb", LiteralKind.EXPANDABLE),
