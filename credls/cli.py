@@ -8,7 +8,8 @@ line on stderr and does not change the exit status.
 ``check`` keeps start-up small: rule families, pathspec and report formats are
 imported only when needed. Large runs use a process pool (fork where available)
 fed with chunks of paths; workers return compact tuples, and the report is
-written in one piece.
+written in one piece. With ``--fix`` each worker also fixes the files it reads
+(``credls.fix``) and reports what remains in them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from credls.report import Finding
 
 if TYPE_CHECKING:
     from credls.analysis import Workspace
+    from credls.diagnostic import Diagnostic
+    from credls.fix import FileFix
     from credls.settings import Settings
 
 FAIL_ON = ("error", "warning", "information", "hint")
@@ -98,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--stdin-filename", metavar="NAME", help="name of the - input")
     check.add_argument("--jobs", "-j", type=_positive_int, metavar="N", help="worker processes")
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes of the selected rules in place (atomically, keeping "
+        "encoding, BOM and line endings), then report the remaining findings; not with -",
+    )
     _store_options(check)
     _log_option(check, argparse.SUPPRESS)
 
@@ -234,8 +243,9 @@ def _write_output(text: str, output: str | None) -> None:
 
 # --- check ------------------------------------------------------------------------------
 
-# What a worker returns for a chunk: findings, error lines, notices, files.
-_ChunkResult = tuple[list[Finding], list[str], list[str], int]
+# What a worker returns for a chunk: findings, error lines, notices, files,
+# problems fixed, files fixed.
+_ChunkResult = tuple[list[Finding], list[str], list[str], int, int, int]
 
 
 @dataclass
@@ -244,20 +254,26 @@ class _Outcome:
     errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     files: int = 0
+    fixed: int = 0
+    fixed_files: int = 0
 
     def merge(self, other: _ChunkResult) -> None:
-        findings, errors, notices, files = other
+        findings, errors, notices, files, fixed, fixed_files = other
         self.findings += findings
         self.errors += errors
         self.notices += notices
         self.files += files
+        self.fixed += fixed
+        self.fixed_files += fixed_files
 
 
 _WORKSPACE: Workspace | None = None
+_FIX = False  # --fix: set in the parent before forking, passed to spawned workers
 
 
-def _init_worker(settings: Settings | None) -> None:
-    global _WORKSPACE
+def _init_worker(settings: Settings | None, fix: bool) -> None:
+    global _WORKSPACE, _FIX
+    _FIX = fix
     if settings is not None:  # spawn: build our own; fork: inherited from the parent
         from credls.analysis import Workspace
 
@@ -270,10 +286,12 @@ def _check_chunk(paths: Iterable[str]) -> _ChunkResult:
     assert ws is not None
     findings: list[Finding] = []
     notices: list[str] = []
-    files = 0
+    files = fixed = fixed_files = 0
     before = len(ws.errors)
     for path in paths:
         try:
+            # Stat before reading: a change after it shows in the fixer's check.
+            st = os.stat(path) if _FIX else None
             data = _read(path)
         except OSError as exc:
             # Bad input, not a usage error: one line, and the exit status
@@ -283,14 +301,38 @@ def _check_chunk(paths: Iterable[str]) -> _ChunkResult:
         if data is None:
             notices.append(f"credls: skipping {path}: larger than {MAX_FILE_BYTES >> 20} MB")
             continue
+        errors_before = len(ws.errors)
         found = ws.analyze_file(path, data)
         if found is None:
             continue  # binary
         files += 1
+        if st is not None and len(ws.errors) == errors_before:
+            # A file whose analysis failed is not fixed: its findings are incomplete.
+            result = _fix_one(ws, path, data, st, found)
+            found = result.diagnostics
+            if result.refused is not None:
+                notices.append(f"credls: cannot fix {path}: {result.refused}")
+            elif result.written:
+                fixed += len(result.fixed)
+                fixed_files += 1
         findings.extend(map(Finding.of, found))
     errors = ws.errors[before:]
     del ws.errors[before:]
-    return findings, errors, notices, files
+    return findings, errors, notices, files, fixed, fixed_files
+
+
+def _fix_one(
+    ws: Workspace, path: str, data: bytes, st: os.stat_result, found: list[Diagnostic]
+) -> FileFix:
+    """Fix one file of the walk in place (``credls.fix.fix_file``)."""
+    from credls.fix import fix_file
+
+    def again(new: bytes) -> list[Diagnostic] | None:
+        errors = len(ws.errors)
+        result = ws.analyze_file(path, new)
+        return result if len(ws.errors) == errors else None
+
+    return fix_file(path, data, st, found, again)
 
 
 def _read(path: str) -> bytes | None:
@@ -336,15 +378,16 @@ def _chunks(paths: Iterator[str]) -> Iterator[list[str]]:
         size = min(size * 2, MAX_CHUNK)
 
 
-def _run_files(ws: Workspace, paths: Iterator[str], jobs: int) -> _Outcome:
-    """Analyze every path; a process pool when there are enough files.
+def _run_files(ws: Workspace, paths: Iterator[str], jobs: int, fix: bool = False) -> _Outcome:
+    """Analyze (and with ``fix``, fix) every path; a process pool when there are enough files.
 
     The walk is consumed lazily: the pool's feeder thread pulls chunks from it
     while the workers already analyze earlier ones.
     """
-    global _WORKSPACE
+    global _WORKSPACE, _FIX
     outcome = _Outcome()
     _WORKSPACE = ws
+    _FIX = fix
     head = list(itertools.islice(paths, SERIAL_THRESHOLD))
     if jobs <= 1 or len(head) < SERIAL_THRESHOLD:
         outcome.merge(_check_chunk(itertools.chain(head, paths)))
@@ -357,7 +400,7 @@ def _run_files(ws: Workspace, paths: Iterator[str], jobs: int) -> _Outcome:
     ws.preload()
     chunks = _chunks(itertools.chain(head, paths))
     try:
-        pool = mp.Pool(jobs, _init_worker, (None if forked else ws.settings,))
+        pool = mp.Pool(jobs, _init_worker, (None if forked else ws.settings, fix))
     except OSError as exc:  # no semaphores (e.g. no /dev/shm in a container): go serial
         logging.getLogger(__name__).info("no process pool (%s); checking serially", exc)
         outcome.merge(_check_chunk(itertools.chain.from_iterable(chunks)))
@@ -375,6 +418,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     paths: list[str] = list(args.paths) or ["."]
     use_stdin = "-" in paths
+    if use_stdin and args.fix:
+        raise UsageError("--fix cannot fix standard input (-); pass file paths")
     paths = [p for p in paths if p != "-"]
     start = _config_start(paths, args.stdin_filename if use_stdin else None)
     settings = _settings(args, start)
@@ -385,12 +430,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if paths:
         walker = Walker(settings.exclude, settings.project_root)
         jobs = args.jobs or os.cpu_count() or 1
-        outcome = _run_files(ws, walker.iter(paths, problems), jobs)
+        outcome = _run_files(ws, walker.iter(paths, problems), jobs, args.fix)
     if use_stdin:
         outcome.merge(_check_stdin(ws, args.stdin_filename))
 
     for line in (*problems, *outcome.notices, *outcome.errors):
         _err(line)
+    if args.fix:
+        _err(f"fixed {outcome.fixed} problems in {outcome.fixed_files} files")
     cwd = os.getcwd()
     findings = sorted(relative_messages(f, cwd) for f in outcome.findings)
     report = Report(findings, outcome.files, cwd)
@@ -436,7 +483,7 @@ def _check_stdin(ws: Workspace, name: str | None) -> _ChunkResult:
     found = ws.analyze(doc, None)
     errors = ws.errors[before:]
     del ws.errors[before:]
-    return [Finding.of(d) for d in found], errors, [], 1
+    return [Finding.of(d) for d in found], errors, [], 1, 0, 0
 
 
 # --- profiles / explain -------------------------------------------------------------

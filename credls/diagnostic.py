@@ -65,10 +65,17 @@ class TextEdit:
 
 @dataclass(frozen=True)
 class Fix:
-    """A safe, mechanical fix: applied by ``check --fix`` and offered as a quick fix."""
+    """A mechanical fix, offered as a quick fix.
+
+    ``unattended``: ``check --fix`` may apply it without a person looking. False
+    for a fix that changes what a script does (it does what the author meant,
+    but someone should see it happen), e.g. ``Clear-AWSCredential`` rewritten to
+    ``Remove-AWSCredentialProfile``, which deletes a stored profile.
+    """
 
     title: str
     edits: tuple[TextEdit, ...]
+    unattended: bool = True
 
 
 @dataclass(frozen=True)

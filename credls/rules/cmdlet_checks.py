@@ -115,6 +115,7 @@ def deprecated_cmdlet(model: ScriptModel, call: CmdletCall) -> Diagnostic | None
             Fix(
                 "Use Remove-AWSCredentialProfile",
                 (_rename_call(model, call, "Remove-AWSCredentialProfile"),),
+                unattended=False,  # the script will start deleting a profile
             )
             if safe
             else None
