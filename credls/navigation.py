@@ -7,6 +7,9 @@ Pure functions for the language server's navigation and script completion:
   ``-ProfileName`` / ``-SourceProfile`` / ``-StoreAs`` literals of AWS cmdlet
   calls (typed, positional, splatted or from ``$PSDefaultParameterValues``).
   A value known only at run time is an occurrence without a name.
+- ``Scope`` / ``ScopeResolver``: the stores an occurrence's name is looked up
+  or defined in, and which occurrences therefore name the same profile (two
+  files defining ``[prod]`` are two profiles).
 - ``name_problem`` / ``rename_edit``: a new profile name checked, and the edit
   that renames one occurrence (quotes and header prefixes kept).
 - ``script_cursor``: what the text before the cursor says (parameter name being
@@ -16,6 +19,7 @@ Pure functions for the language server's navigation and script completion:
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +36,7 @@ from credls.powershell.catalog import (
     lookup_command,
 )
 from credls.powershell.values import Dynamic, LiteralKind, Static
+from credls.store.locations import sibling_config, sibling_credentials
 from credls.text import LineIndex, Position, Range
 
 # Parameters whose value names an existing profile (powershell.md §1, §2).
@@ -40,6 +45,76 @@ PROFILE_PARAMETERS = frozenset({"ProfileName", "SourceProfile"})
 _STORE_AS_CMDLETS = frozenset({"Set-AWSCredential", "Set-AWSSamlRoleProfile"})
 # Cmdlets whose -ProfileName is the profile they write to ~/.aws/config (§2.2).
 _CREATING_PROFILE_NAME = frozenset({"Initialize-AWSSSOConfiguration", "Invoke-AWSLogin"})
+# Writers whose target is fixed whatever -ProfileLocation says: ~/.aws/config, or the
+# SDK store for SAML role profiles (§2.2).
+_USER_STORE_WRITERS = _CREATING_PROFILE_NAME | {"Set-AWSSamlRoleProfile"}
+
+
+class ScopeKind(str, Enum):
+    USER = "user"  # the configured user stores: no -ProfileLocation
+    FILES = "files"  # one credentials/config pair: an INI file, or a -ProfileLocation
+    UNKNOWN = "unknown"  # a -ProfileLocation known only at run time
+
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+def file_key(path: str) -> str:
+    """``path`` normalised for comparison; an untitled buffer's URI stays as it is."""
+    if not path or (_URI.match(path) and not os.path.isabs(path)):
+        return path
+    return os.path.normcase(os.path.abspath(path))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The stores a profile name is looked up or defined in.
+
+    FILES: ``file`` is the INI file itself or the ``-ProfileLocation`` file,
+    ``pair`` the (credentials, config) files the SDK reads together — a
+    ``config`` beside the credentials file (interfaces.md "Stores and
+    environment"; powershell.md §4.2). Paths are absolute (``ScopeResolver``
+    compares them by ``file_key``); a half that cannot exist (an untitled buffer
+    has no sibling) is "".
+    """
+
+    kind: ScopeKind
+    file: str = ""
+    pair: tuple[str, str] = ("", "")
+    reason: str | None = None
+
+    @property
+    def files(self) -> frozenset[str]:
+        return frozenset(f for f in (self.file, *self.pair) if f)
+
+    def describe(self) -> str:
+        if self.kind is ScopeKind.USER:
+            return "the configured stores"
+        if self.kind is ScopeKind.FILES:
+            return self.file
+        return f"a -ProfileLocation known only at run time ({self.reason or 'a computed value'})"
+
+
+USER_SCOPE = Scope(ScopeKind.USER)
+
+
+def pair_scope(path: str, file_kind: DocumentKind) -> Scope:
+    """The scope of an INI file: itself and its sibling (``config`` / ``credentials``)."""
+    if _URI.match(path) and not os.path.isabs(path):
+        return Scope(ScopeKind.FILES, path)  # an untitled buffer: no sibling on disk
+    full = os.path.abspath(path)
+    if file_kind is DocumentKind.CONFIG:
+        return Scope(ScopeKind.FILES, full, (os.path.abspath(sibling_credentials(full)), full))
+    return Scope(ScopeKind.FILES, full, (full, os.path.abspath(sibling_config(full))))
+
+
+def location_scope(path: str) -> Scope:
+    """The scope of a ``-ProfileLocation`` credentials file and its ``config`` sibling."""
+    return pair_scope(path, DocumentKind.CREDENTIALS)
+
+
+def unknown_scope(reason: str | None) -> Scope:
+    return Scope(ScopeKind.UNKNOWN, reason=reason or "a computed value")
 
 
 class OccurrenceKind(str, Enum):
@@ -59,6 +134,7 @@ class Occurrence:
     (``reason`` says why); such an occurrence can be found but not renamed.
     ``style`` is the literal kind for scripts, ``header``/``bare-default``
     (``[default]`` in a config file) for headers, ``value`` for properties.
+    ``scope`` is where the name is looked up or defined (``ScopeResolver``).
     """
 
     path: str
@@ -71,6 +147,7 @@ class Occurrence:
     reason: str | None = None
     cmdlet: str | None = None
     parameter: str | None = None
+    scope: Scope = USER_SCOPE
 
     @property
     def is_definition(self) -> bool:
@@ -102,6 +179,7 @@ def section_profile(header: Header, file_kind: DocumentKind) -> str | None:
 def ini_occurrences(ini: IniFile, file_kind: DocumentKind, path: str) -> list[Occurrence]:
     """Profile headers and ``source_profile`` values of a credentials or config file."""
     out: list[Occurrence] = []
+    scope = pair_scope(path, file_kind)
     for section in ini.sections:
         h = section.header
         name = section_profile(h, file_kind)
@@ -112,7 +190,7 @@ def ini_occurrences(ini: IniFile, file_kind: DocumentKind, path: str) -> list[Oc
                 rng, style = h.name_range, "header"
             else:
                 rng, style = h.inner_range, "bare-default"
-            out.append(Occurrence(path, OccurrenceKind.SECTION, rng, name, style))
+            out.append(Occurrence(path, OccurrenceKind.SECTION, rng, name, style, scope=scope))
         for prop in section.properties:
             if prop.key.lower() != "source_profile":
                 continue
@@ -121,7 +199,9 @@ def ini_occurrences(ini: IniFile, file_kind: DocumentKind, path: str) -> list[Oc
                 continue
             start = prop.value_start
             rng = Range(Position(prop.line, start), Position(prop.line, start + len(value)))
-            out.append(Occurrence(path, OccurrenceKind.SOURCE_PROFILE, rng, value, "value"))
+            out.append(
+                Occurrence(path, OccurrenceKind.SOURCE_PROFILE, rng, value, "value", scope=scope)
+            )
     return out
 
 
@@ -160,17 +240,47 @@ def _role(call: CmdletCall, parameter: str) -> OccurrenceKind | None:
     return OccurrenceKind.SCRIPT_USE
 
 
+def script_dir_of(path: str) -> str:
+    """The folder relative ``-ProfileLocation`` paths start from (as ``script_model``)."""
+    return os.path.dirname(os.path.abspath(path)) if path and path != "-" else os.getcwd()
+
+
+def call_scope(call: CmdletCall, script_dir: str) -> Scope:
+    """Where a call looks its profile names up (or writes the profile it creates).
+
+    powershell.md §4.2: with ``-ProfileLocation`` only that credentials file and
+    its ``config`` sibling; without it the user's stores (SDK store, then the
+    shared files). A location known only at run time is an unknown scope.
+    """
+    if call.name in _USER_STORE_WRITERS:
+        return USER_SCOPE
+    b = call.parameter("ProfileLocation")
+    if b is None:
+        return USER_SCOPE
+    if b.missing_value:
+        return unknown_scope("-ProfileLocation has no value")
+    from credls.powershell.flow import resolve_location
+
+    where = resolve_location(b, script_dir)
+    if where.path is None:
+        return unknown_scope(where.reason)
+    return location_scope(where.path)
+
+
 def script_occurrences(
     calls: Iterable[CmdletCall], path: str, lines: LineIndex
 ) -> list[Occurrence]:
     """Profile names the script's AWS calls pass, in document order, one per literal.
 
     A literal shared by several calls (a splatted hashtable, a variable, a
-    ``$PSDefaultParameterValues`` entry) is listed once, for the first call.
+    ``$PSDefaultParameterValues`` entry) is listed once, for the first call, with
+    that call's scope (``call_scope``; relative locations from ``path``'s folder).
     """
     out: list[Occurrence] = []
     seen: set[tuple[Position, Position]] = set()
+    script_dir = script_dir_of(path)
     for call in calls:
+        scope: Scope | None = None
         for b in call.parameters:
             role = _role(call, b.name)
             if role is None or b.missing_value:
@@ -178,6 +288,8 @@ def script_occurrences(
             if b.source is BindingSource.DEFAULT_VALUES and b.conditional:
                 continue
             value = b.value
+            if scope is None:
+                scope = call_scope(call, script_dir)
             if isinstance(value, Static) and value.is_string and not b.conditional:
                 inner = _inner(value, lines)
                 key = (inner.start, inner.end)
@@ -196,6 +308,7 @@ def script_occurrences(
                         exact=written == value.text,
                         cmdlet=call.name,
                         parameter=b.name,
+                        scope=scope,
                     )
                 )
                 continue
@@ -225,6 +338,7 @@ def script_occurrences(
                     reason=reason,
                     cmdlet=call.name,
                     parameter=b.name,
+                    scope=scope,
                 )
             )
     out.sort(key=lambda o: (o.range.start, o.range.end))
@@ -256,6 +370,81 @@ def occurrence_at(occurrences: Sequence[Occurrence], pos: Position) -> Occurrenc
         if rng.start <= pos <= rng.end or occ.range.start <= pos <= occ.range.end:
             return occ
     return None
+
+
+# The identity of "the user's stores" (whatever files they are, if any).
+USER_STORES = "<user stores>"
+_Resolved = tuple[tuple[str, ...], frozenset[str]]  # (store identity, files it reads)
+
+
+class ScopeResolver:
+    """Which occurrences name the same profile, and in which files it lives.
+
+    A name means the same profile in two places when both look it up in the
+    same stores: the user's stores (``user_files``: the configured store files),
+    or one credentials/config pair. An INI file that is a configured store file,
+    or a ``-ProfileLocation`` naming one, counts as the user's stores. Two pairs
+    still share a profile where a file both read defines it (a ``config`` read by
+    two credentials files of one folder). A ``source_profile`` that its own pair
+    does not define resolves in the configured stores (interfaces.md "Stores and
+    environment"). An unknown scope matches only its own occurrence.
+    """
+
+    def __init__(self, user_files: Iterable[str], occurrences: Iterable[Occurrence]) -> None:
+        self.user_files = frozenset(file_key(p) for p in user_files if p)
+        self._defined = {
+            (o.name, file_key(o.path))
+            for o in occurrences
+            if o.is_definition and o.name is not None
+        }
+        self._cache: dict[tuple[Scope, str | None], _Resolved | None] = {}
+
+    def _defines(self, name: str, files: Iterable[str]) -> bool:
+        return any((name, f) in self._defined for f in files)
+
+    def _resolve(self, occ: Occurrence) -> _Resolved | None:
+        scope = occ.scope
+        fallback = occ.name if occ.kind is OccurrenceKind.SOURCE_PROFILE else None
+        key = (scope, fallback)
+        if key in self._cache:
+            return self._cache[key]
+        found: _Resolved | None
+        user: _Resolved = ((USER_STORES,), self.user_files)
+        files = frozenset(file_key(f) for f in scope.files)
+        if scope.kind is ScopeKind.UNKNOWN:
+            found = None
+        elif scope.kind is ScopeKind.USER:
+            found = user
+        elif file_key(scope.file) in self.user_files:
+            found = ((USER_STORES,), self.user_files | files)
+        elif fallback is not None and not self._defines(fallback, files):
+            found = user
+        else:
+            pair = tuple(file_key(f) for f in scope.pair if f)
+            found = (pair or (file_key(scope.file),), files)
+        self._cache[key] = found
+        return found
+
+    def files_of(self, occ: Occurrence) -> frozenset[str] | None:
+        """The files a lookup of ``occ``'s name reads (None: unknown until run time)."""
+        found = self._resolve(occ)
+        return found[1] if found is not None else None
+
+    def in_user_stores(self, occ: Occurrence) -> bool:
+        """``occ`` names a profile of the user's stores (the SDK store included)."""
+        found = self._resolve(occ)
+        return found is not None and found[0] == (USER_STORES,)
+
+    def same_profile(self, a: Occurrence, b: Occurrence) -> bool:
+        """``a`` and ``b`` name the same profile of the same stores."""
+        if a.name is None or a.name != b.name:
+            return False
+        ra, rb = self._resolve(a), self._resolve(b)
+        if ra is None or rb is None:
+            return a == b
+        if ra[0] == rb[0]:
+            return True
+        return self._defines(a.name, ra[1] & rb[1])
 
 
 def location_path(written: str, script_dir: str) -> str | None:
@@ -738,19 +927,29 @@ def _positional(spec: CmdletSpec, named: Sequence[str], index: int) -> Parameter
 
 __all__ = [
     "PROFILE_PARAMETERS",
+    "USER_SCOPE",
     "CursorKind",
     "Occurrence",
     "OccurrenceKind",
+    "Scope",
+    "ScopeKind",
+    "ScopeResolver",
     "ScriptCursor",
+    "call_scope",
+    "file_key",
     "ini_occurrences",
     "location_path",
+    "location_scope",
     "may_name_profiles",
     "name_problem",
     "occurrence_at",
+    "pair_scope",
     "quote_for_script",
     "rename_edit",
     "rename_edits",
     "script_cursor",
+    "script_dir_of",
     "script_occurrences",
     "section_profile",
+    "unknown_scope",
 ]

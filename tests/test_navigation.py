@@ -13,14 +13,20 @@ from credls.diagnostic import TextEdit
 from credls.document import DocumentKind
 from credls.ini.parser import parse as parse_ini
 from credls.navigation import (
+    USER_SCOPE,
     CursorKind,
     Occurrence,
     OccurrenceKind,
+    Scope,
+    ScopeKind,
+    ScopeResolver,
+    file_key,
     ini_occurrences,
     location_path,
     may_name_profiles,
     name_problem,
     occurrence_at,
+    pair_scope,
     quote_for_script,
     rename_edit,
     rename_edits,
@@ -564,3 +570,319 @@ def test_script_cursor_never_raises(text: str, at: int) -> None:
     pos = index.position(min(at, len(text)))
     cursor = script_cursor(index, pos)
     assert cursor.start <= pos or cursor.kind is CursorKind.NONE
+
+
+# --- scopes: which store a name is looked up in -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "kind", "pair"),
+    [
+        ("a/credentials", DocumentKind.CREDENTIALS, ("a/credentials", "a/config")),
+        ("a/config", DocumentKind.CONFIG, ("a/credentials", "a/config")),
+        ("a/team.credentials", DocumentKind.CREDENTIALS, ("a/team.credentials", "a/config")),
+        ("a/.aws/config", DocumentKind.CONFIG, ("a/.aws/credentials", "a/.aws/config")),
+    ],
+)
+def test_ini_scope_is_the_files_pair(
+    tmp_path: Path, rel: str, kind: DocumentKind, pair: tuple[str, str]
+) -> None:
+    path = str(tmp_path / rel)
+    occs = ini_occurrences(parse_ini("[profile x]\n[x]\nsource_profile = y\n"), kind, path)
+    assert occs and {o.scope for o in occs} == {pair_scope(path, kind)}
+    scope = occs[0].scope
+    assert scope.kind is ScopeKind.FILES and scope.file == path
+    assert scope.pair == (str(tmp_path / pair[0]), str(tmp_path / pair[1]))
+
+
+def test_untitled_ini_scope_has_no_sibling() -> None:
+    scope = pair_scope("untitled:Untitled-1", DocumentKind.CREDENTIALS)
+    assert scope == Scope(ScopeKind.FILES, "untitled:Untitled-1")
+    assert scope.files == frozenset({"untitled:Untitled-1"})
+
+
+@pytest.mark.parametrize(
+    ("script", "kind", "location"),
+    [
+        pytest.param("Get-S3Bucket -ProfileName prod\n", ScopeKind.USER, None, id="none"),
+        pytest.param(
+            "Get-S3Bucket -ProfileName prod -ProfileLocation ./other/credentials\n",
+            ScopeKind.FILES,
+            "{dir}/other/credentials",
+            id="relative",
+        ),
+        pytest.param(
+            "Get-S3Bucket -ProfileLocation 'other/../b/credentials' -ProfileName prod\n",
+            ScopeKind.FILES,
+            "{dir}/b/credentials",
+            id="before-the-name",
+        ),
+        pytest.param(
+            "Get-S3Bucket -ProfilesLocation {dir}/abs.ini -ProfileName prod\n",
+            ScopeKind.FILES,
+            "{dir}/abs.ini",
+            id="alias-absolute",
+        ),
+        pytest.param(
+            "Get-S3Bucket -ProfileName prod -ProfileLocation ~/team/credentials\n",
+            ScopeKind.FILES,
+            "{home}/team/credentials",
+            id="home",
+        ),
+        pytest.param(
+            'Get-S3Bucket -ProfileName prod -ProfileLocation "$PSScriptRoot/c/credentials"\n',
+            ScopeKind.FILES,
+            "{dir}/c/credentials",
+            id="script-root",
+        ),
+        pytest.param(
+            "$s = @{ ProfileName = 'prod'; ProfileLocation = './s/credentials' }\n"
+            "Get-S3Bucket @s\n",
+            ScopeKind.FILES,
+            "{dir}/s/credentials",
+            id="splat",
+        ),
+        pytest.param(
+            "Get-S3Bucket -ProfileName prod -ProfileLocation $where\n",
+            ScopeKind.UNKNOWN,
+            None,
+            id="dynamic",
+        ),
+        pytest.param(
+            "Set-AWSCredential -ProfileName prod -StoreAs prod -ProfileLocation ./w/credentials\n",
+            ScopeKind.FILES,
+            "{dir}/w/credentials",
+            id="store-as-in-the-location",  # powershell.md §2.2: copy within that store
+        ),
+        pytest.param(
+            "Initialize-AWSSSOConfiguration -ProfileName prod -ProfileLocation ./x\n",
+            ScopeKind.USER,
+            None,
+            id="sso-writes-user-config",  # §2.2: always ~/.aws/config
+        ),
+    ],
+)
+def test_script_scope(
+    tmp_path: Path, isolated_home: Path, script: str, kind: ScopeKind, location: str | None
+) -> None:
+    folder = tmp_path / "deploy"
+    script = script.replace("{dir}", str(folder))
+    occs = script_occ(script, str(folder / "run.ps1"))
+    assert next(o.name for o in occs if o.name is not None) == "prod"
+    scopes = {o.scope for o in occs}
+    assert len(scopes) == 1
+    [scope] = scopes
+    assert scope.kind is kind
+    if location is not None:
+        want = os.path.normpath(location.format(dir=folder, home=isolated_home))
+        assert scope.file == want
+        assert scope.pair == (want, os.path.join(os.path.dirname(want), "config"))
+    if kind is ScopeKind.UNKNOWN:
+        assert scope.reason and "prod" not in scope.reason
+        assert "run time" in scope.describe()
+
+
+def test_script_scope_matches_the_models_location(tmp_path: Path) -> None:
+    """Definition/hover resolve -ProfileLocation through CallInfo.location: same file."""
+    from credls.powershell.script import build_model
+    from credls.rules.context import CheckContext
+    from credls.settings import Settings
+
+    text = (
+        "Get-S3Bucket -ProfileName a -ProfileLocation ./x/credentials\n"
+        "Get-S3Bucket -ProfileName b\n"
+        "Get-S3Bucket -ProfileName c -ProfileLocation $env:LOC\n"
+    )
+    path = str(tmp_path / "s.ps1")
+    doc = PowerShellDocument(text)
+    model = build_model(path, doc, CheckContext(Settings(), None, False))
+    occs = script_occurrences(model.calls, path, doc.lines)
+    for occ, info in zip(occs, model.infos, strict=True):
+        where = info.location
+        if where is None:
+            assert occ.scope == USER_SCOPE
+        elif where.path is None:
+            assert occ.scope.kind is ScopeKind.UNKNOWN
+        else:
+            assert occ.scope.file == where.path
+
+
+def _ini(path: Path, text: str, kind: DocumentKind) -> list[Occurrence]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return ini_occurrences(parse_ini(text), kind, str(path))
+
+
+def _script(path: Path, text: str) -> list[Occurrence]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return script_occ(text, str(path))
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> dict[str, list[Occurrence]]:
+    """Two unrelated pairs defining prod, the user's stores defining prod, and users."""
+    cred, conf = DocumentKind.CREDENTIALS, DocumentKind.CONFIG
+    return {
+        "a": _ini(tmp_path / "a" / "credentials", "[prod]\n[base]\n", cred),
+        "a-config": _ini(
+            tmp_path / "a" / "config",
+            "[profile prod]\nsource_profile = base\n[profile ops]\nsource_profile = shared\n",
+            conf,
+        ),
+        "b": _ini(tmp_path / "b" / "prod.credentials", "[prod]\n", cred),
+        "user": _ini(tmp_path / "stores" / "credentials", "[prod]\n[shared]\n", cred),
+        "user-config": _ini(tmp_path / "stores" / "config", "[profile prod]\n", conf),
+        "x": _script(
+            tmp_path / "deploy" / "x.ps1",
+            "Get-S3Bucket -ProfileName prod -ProfileLocation ../a/credentials\n",
+        ),
+        "x-b": _script(
+            tmp_path / "deploy" / "xb.ps1",
+            "Get-S3Bucket -ProfileName prod -ProfileLocation ../b/prod.credentials\n",
+        ),
+        "y": _script(tmp_path / "y.ps1", "Get-S3Bucket -ProfileName prod\n"),
+        "y-user-file": _script(
+            tmp_path / "z.ps1",
+            "Get-S3Bucket -ProfileName prod -ProfileLocation stores/credentials\n",
+        ),
+        "dynamic": _script(
+            tmp_path / "d.ps1", "Get-S3Bucket -ProfileName prod -ProfileLocation $loc\n"
+        ),
+    }
+
+
+def _resolver(tmp_path: Path, everything: list[Occurrence]) -> ScopeResolver:
+    stores = tmp_path / "stores"
+    return ScopeResolver([str(stores / "credentials"), str(stores / "config")], everything)
+
+
+def _first(occs: list[Occurrence], name: str = "prod") -> Occurrence:
+    return next(o for o in occs if o.name == name)
+
+
+@pytest.mark.parametrize(
+    ("start", "group"),
+    [
+        ("a", {"a", "a-config", "x"}),
+        ("a-config", {"a", "a-config", "x"}),
+        ("x", {"a", "a-config", "x"}),
+        ("b", {"b", "x-b"}),
+        ("x-b", {"b", "x-b"}),
+        ("user", {"user", "user-config", "y", "y-user-file"}),
+        ("y", {"user", "user-config", "y", "y-user-file"}),
+        ("y-user-file", {"user", "user-config", "y", "y-user-file"}),
+        ("dynamic", {"dynamic"}),
+    ],
+)
+def test_same_profile_only_within_its_stores(
+    tmp_path: Path, workspace: dict[str, list[Occurrence]], start: str, group: set[str]
+) -> None:
+    everything = [o for occs in workspace.values() for o in occs]
+    resolver = _resolver(tmp_path, everything)
+    origin = _first(workspace[start])
+    found = {
+        key for key, occs in workspace.items() for o in occs if resolver.same_profile(origin, o)
+    }
+    assert found == group
+
+
+def test_source_profile_resolves_in_its_pair_then_the_user_stores(
+    tmp_path: Path, workspace: dict[str, list[Occurrence]]
+) -> None:
+    everything = [o for occs in workspace.values() for o in occs]
+    resolver = _resolver(tmp_path, everything)
+    base_def = _first(workspace["a"], "base")
+    base_use = _first(workspace["a-config"], "base")
+    shared_def = _first(workspace["user"], "shared")
+    shared_use = _first(workspace["a-config"], "shared")
+    # interfaces.md: within the pair, plus the configured stores.
+    assert resolver.same_profile(base_use, base_def)
+    assert resolver.same_profile(shared_use, shared_def)
+    assert resolver.in_user_stores(shared_use) and not resolver.in_user_stores(base_use)
+
+
+def test_files_of_and_user_stores(tmp_path: Path, workspace: dict[str, list[Occurrence]]) -> None:
+    everything = [o for occs in workspace.values() for o in occs]
+    resolver = _resolver(tmp_path, everything)
+    a = _first(workspace["a"])
+    assert resolver.files_of(a) == frozenset(
+        {file_key(str(tmp_path / "a" / "credentials")), file_key(str(tmp_path / "a" / "config"))}
+    )
+    assert not resolver.in_user_stores(a)
+    assert resolver.in_user_stores(_first(workspace["y"]))
+    assert resolver.in_user_stores(_first(workspace["user-config"]))
+    assert resolver.files_of(_first(workspace["dynamic"])) is None
+    assert not resolver.in_user_stores(_first(workspace["dynamic"]))
+
+
+@pytest.mark.parametrize(
+    ("config", "linked"),
+    [
+        pytest.param("[profile prod]\nregion = x\n", True, id="config-defines-it"),
+        pytest.param("[profile other]\n", False, id="config-does-not"),
+    ],
+)
+def test_two_credentials_files_share_a_profile_only_through_their_config(
+    tmp_path: Path, config: str, linked: bool
+) -> None:
+    """powershell.md §4.2: each -ProfileLocation file is read with the config beside it."""
+    cred = DocumentKind.CREDENTIALS
+    one = _ini(tmp_path / "d" / "one.credentials", "[prod]\n", cred)
+    two = _ini(tmp_path / "d" / "two.credentials", "[prod]\n", cred)
+    conf = _ini(tmp_path / "d" / "config", config, DocumentKind.CONFIG)
+    resolver = ScopeResolver([], one + two + conf)
+    assert resolver.same_profile(one[0], two[0]) is linked
+    if linked:
+        assert resolver.same_profile(one[0], conf[0]) and resolver.same_profile(conf[0], two[0])
+
+
+def test_no_configured_stores_still_groups_the_user_scope(tmp_path: Path) -> None:
+    y = _script(tmp_path / "y.ps1", "Get-S3Bucket -ProfileName prod\n")
+    w = _script(tmp_path / "w.ps1", "Set-AWSCredential -AccessKey a -SecretKey b -StoreAs prod\n")
+    pair = _ini(tmp_path / "p" / "credentials", "[prod]\n", DocumentKind.CREDENTIALS)
+    resolver = ScopeResolver([], y + w + pair)
+    assert resolver.same_profile(y[0], w[0])
+    assert not resolver.same_profile(y[0], pair[0])
+    assert resolver.files_of(y[0]) == frozenset()
+
+
+_SCOPES = [
+    USER_SCOPE,
+    Scope(ScopeKind.UNKNOWN, reason="r"),
+    pair_scope("/w/a/credentials", DocumentKind.CREDENTIALS),
+    pair_scope("/w/a/config", DocumentKind.CONFIG),
+    pair_scope("/w/a/x.credentials", DocumentKind.CREDENTIALS),
+    pair_scope("/w/u/credentials", DocumentKind.CREDENTIALS),
+    pair_scope("/w/u/other.credentials", DocumentKind.CREDENTIALS),
+]
+_occurrence = st.builds(
+    lambda kind, name, scope, line: Occurrence(
+        scope.file or "/w/s.ps1",
+        kind,
+        Range(Position(line, 0), Position(line, 1)),
+        name,
+        scope=scope,
+    ),
+    st.sampled_from(list(OccurrenceKind)),
+    st.sampled_from(["prod", "dev", None]),
+    st.sampled_from(_SCOPES),
+    st.integers(0, 3),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_occurrence, max_size=12), st.booleans())
+def test_same_profile_is_symmetric_and_needs_equal_names(
+    occs: list[Occurrence], with_user: bool
+) -> None:
+    user = ["/w/u/credentials", "/w/u/config"] if with_user else []
+    resolver = ScopeResolver(user, occs)
+    for a in occs:
+        assert resolver.same_profile(a, a) is (a.name is not None)
+        for b in occs:
+            same = resolver.same_profile(a, b)
+            assert same == resolver.same_profile(b, a)
+            if same:
+                assert a.name == b.name
+                assert (a.scope.kind is ScopeKind.UNKNOWN) <= (a == b)

@@ -13,6 +13,11 @@ server-initiated progress.
 
 An entry keeps only the file's profile occurrences (``credls.navigation``) and
 the stamp it was read at; a query re-reads entries whose file changed since.
+
+Files the walk does not pick by name but whose profiles the workspace uses —
+the file a script's ``-ProfileLocation`` names, the ``config`` beside an indexed
+credentials file (their store pairs, ``navigation.Scope``) — are read when a
+query first needs them (``companions``) and kept like the others.
 """
 
 from __future__ import annotations
@@ -331,6 +336,42 @@ class WorkspaceIndex:
                     cached = (ini, tuple(ini_occurrences(ini, kind, path)))
                     self._stores[key] = cached
                 out.extend(cached[1])
+        return out
+
+    def companions(
+        self, occurrences: Iterable[Occurrence], skip: Iterable[str] = ()
+    ) -> list[IndexedFile]:
+        """Entries for the files of the occurrences' store pairs that are not indexed
+        yet (read now and kept), minus the files in ``skip`` and the configured stores.
+
+        A ``-ProfileLocation`` file or a ``config`` beside a credentials file need not
+        have a name the walk recognises, yet renaming its profiles must reach it.
+        """
+        from credls.navigation import ScopeKind
+
+        stores: set[str] = set()
+        for ws in self.ls.folder_workspaces():
+            stores.update(ws.store_paths)
+        wanted: dict[str, DocumentKind] = {}
+        for occ in occurrences:
+            scope = occ.scope
+            # The configured files are paired by the settings, not by their folders.
+            if scope.kind is not ScopeKind.FILES or _norm(occ.path) in stores:
+                continue
+            halves = zip(scope.pair, (DocumentKind.CREDENTIALS, DocumentKind.CONFIG), strict=True)
+            for path, kind in halves:
+                if path and os.path.isabs(path):
+                    wanted.setdefault(path, kind)
+        skipped = stores | {_norm(p) for p in skip}
+        out: list[IndexedFile] = []
+        for path, kind in wanted.items():
+            key = _norm(path)
+            if key in self.files or key in skipped:
+                continue
+            entry = read_file(path, kind)  # None: no such file
+            if entry is not None:
+                self.files[key] = entry
+                out.append(entry)
         return out
 
     def entries(self, skip: Iterable[str] = ()) -> list[IndexedFile]:

@@ -432,10 +432,9 @@ async def test_references_across_the_workspace(nav: LanguageClient, project: Pro
     assert set(by_file) == {
         uri,
         project.deploy.as_uri(),
-        project.team.as_uri(),
         project.credentials.as_uri(),
         project.config.as_uri(),
-    }  # never the git-ignored folder
+    }  # never the git-ignored folder; team.credentials' [dev] is another store's profile
     assert sorted(r.start.line for r in by_file[uri]) == [4, 7]
     assert (
         find(SCRIPT, "dev'; Region", e).start
@@ -512,7 +511,6 @@ async def test_rename_across_files(nav: LanguageClient, project: Project) -> Non
     assert set(changes) == {
         uri,
         project.deploy.as_uri(),
-        project.team.as_uri(),
         project.credentials.as_uri(),
         project.config.as_uri(),
     }
@@ -523,7 +521,6 @@ async def test_rename_across_files(nav: LanguageClient, project: Project) -> Non
     assert deploy == "Set-AWSCredential -ProfileName \"dev 2\"\nGet-S3Bucket -ProfileName 'dev 2'\n"
     assert "[dev 2]\n" in _apply(CREDENTIALS, list(changes[project.credentials.as_uri()]), e)
     assert "source_profile = dev 2\n" in _apply(CONFIG, list(changes[project.config.as_uri()]), e)
-    assert _apply(TEAM, list(changes[project.team.as_uri()]), e).startswith("[dev 2]\n")
     # Nothing was written: rename only proposes edits.
     assert project.deploy.read_text() == DEPLOY
 

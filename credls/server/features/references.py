@@ -5,16 +5,27 @@ Implements ``textDocument/references``, ``textDocument/prepareRename``,
 ``credls.navigation``: open documents as they are in the editor, closed files
 from the workspace index (``credls.server.index``; requests wait for its scan).
 
-Rename works on names: every INI header defining the profile (``[name]``,
+Both work on profiles, not bare names: an occurrence counts when it names the
+same profile of the same stores as the one under the cursor
+(``navigation.ScopeResolver``). Two unrelated credentials files that both define
+``[prod]`` hold two profiles; a script call without ``-ProfileLocation`` means the
+configured stores' one, a call with a static ``-ProfileLocation`` that file's
+(and its ``config`` sibling's). A ``-ProfileLocation`` known only at run time
+could mean any: references from such a call list every occurrence of the name,
+references elsewhere leave such calls out, and the log says so either way.
+
+Rename changes every INI header defining the profile (``[name]``,
 ``[profile name]``), every ``source_profile = name`` and every static script
-literal naming it (quotes kept) changes. It is refused, with the reason, on a
-name computed at run time, for a profile that only the SDK store defines (its
-JSON is not rewritten), for a new name that is not a valid profile name, and
-when another profile already has the new name.
+literal naming it (quotes kept), in those stores only. It is refused, with the
+reason, on a name computed at run time, on a call whose ``-ProfileLocation`` is
+computed at run time, for a profile that only the SDK store defines (its JSON is
+not rewritten), for a new name that is not a valid profile name, and when the
+stores already have a profile of the new name.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from typing import TYPE_CHECKING
@@ -27,10 +38,12 @@ from credls.server.convert import from_lsp_position, path_to_uri, range_in_file
 from credls.server.features.common import INI_KINDS, location_of
 
 if TYPE_CHECKING:
-    from credls.navigation import Occurrence
+    from credls.navigation import Occurrence, ScopeResolver
     from credls.server.app import CredlsLanguageServer
     from credls.server.documents import Snapshot
     from credls.text import Range
+
+log = logging.getLogger("credls.server")
 
 # workspace/symbol answers at most this many symbols (a query narrows them down).
 MAX_SYMBOLS = 5000
@@ -66,7 +79,8 @@ def occurrence_at(
 
 
 def workspace_occurrences(ls: CredlsLanguageServer) -> list[Occurrence]:
-    """Open documents as edited, every other indexed file, and the store files."""
+    """Open documents as edited, every other indexed file, the store files, and the files
+    whose profiles those name through a ``-ProfileLocation`` or a store pair."""
     out: list[Occurrence] = []
     open_paths: list[str] = []
     for doc in ls.docs.all():
@@ -77,7 +91,57 @@ def workspace_occurrences(ls: CredlsLanguageServer) -> list[Occurrence]:
     for entry in ls.index.entries(skip=open_paths):
         out.extend(entry.occurrences)
     out.extend(ls.index.store_occurrences(skip=open_paths))
+    # The files those names are looked up in, when the scan did not pick them by name.
+    for entry in ls.index.companions(out, skip=open_paths):
+        out.extend(entry.occurrences)
     return out
+
+
+def resolver_for(ls: CredlsLanguageServer, occurrences: list[Occurrence]) -> ScopeResolver:
+    """Scopes resolved against the configured stores of the workspace folders."""
+    from credls.navigation import ScopeResolver
+
+    user: set[str] = set()
+    for ws in ls.folder_workspaces():
+        user.update(ws.store_paths)
+    return ScopeResolver(user, occurrences)
+
+
+def same_profile(
+    occ: Occurrence, everywhere: list[Occurrence], resolver: ScopeResolver
+) -> list[Occurrence]:
+    """Occurrences naming the profile ``occ`` names (``occ`` included).
+
+    ``occ`` with an unknown scope could name any profile of its name: all of them.
+    """
+    from credls.navigation import ScopeKind
+
+    if occ.scope.kind is ScopeKind.UNKNOWN:
+        log.info(
+            "profile '%s' at %s line %d: %s; every '%s' in the workspace is listed",
+            occ.name,
+            occ.path,
+            occ.range.start.line + 1,
+            occ.scope.describe(),
+            occ.name,
+        )
+        return [o for o in everywhere if o.name == occ.name]
+    found = [o for o in everywhere if resolver.same_profile(occ, o)]
+    unsure = [
+        o
+        for o in everywhere
+        if o.name == occ.name and o.scope.kind is ScopeKind.UNKNOWN and o != occ
+    ]
+    if unsure:
+        log.info(
+            "profile '%s': left out %d use(s) whose -ProfileLocation is known only at "
+            "run time (first: %s line %d)",
+            occ.name,
+            len(unsure),
+            unsure[0].path,
+            unsure[0].range.start.line + 1,
+        )
+    return found
 
 
 def _uri(path: str) -> str:
@@ -112,12 +176,9 @@ def references_at(
     if occ is None or occ.name is None:
         return None
     declarations = params.context.include_declaration
-    found = [
-        _location(ls, o)
-        for o in workspace_occurrences(ls)
-        if o.name == occ.name and (declarations or not o.is_definition)
-    ]
-    return found
+    everywhere = workspace_occurrences(ls)
+    found = same_profile(occ, everywhere, resolver_for(ls, everywhere))
+    return [_location(ls, o) for o in found if declarations or not o.is_definition]
 
 
 async def references(
@@ -135,18 +196,32 @@ async def references(
 # --- rename ----------------------------------------------------------------------------
 
 
-def _renamable(ls: CredlsLanguageServer, snap: Snapshot, occ: Occurrence) -> str:
+def _renamable(
+    ls: CredlsLanguageServer,
+    snap: Snapshot,
+    occ: Occurrence,
+    everywhere: list[Occurrence],
+    resolver: ScopeResolver,
+) -> str:
     """The name to rename, or a refusal (RequestRefused) saying why not."""
+    from credls.navigation import ScopeKind
+
     if occ.name is None:
         raise RequestRefused(
             "Cannot rename here: the profile name is known only at run time "
             f"({occ.reason or 'a computed value'}), so credls cannot tell which profile it names."
         )
     name = occ.name
+    if occ.scope.kind is ScopeKind.UNKNOWN:
+        raise RequestRefused(
+            f"Cannot rename '{name}' here: the call's -ProfileLocation is known only at run "
+            f"time ({occ.scope.reason or 'a computed value'}), so credls cannot tell which "
+            f"store's '{name}' it names. Rename it where the profile is defined."
+        )
     chain = ls.workspace_for(snap).chain
     sdk = chain.sdk_store if chain is not None else None
-    if sdk is not None and sdk.get(name) is not None:
-        defined = any(o.name == name and o.is_definition for o in workspace_occurrences(ls))
+    if sdk is not None and resolver.in_user_stores(occ) and sdk.get(name) is not None:
+        defined = any(o.is_definition and resolver.same_profile(occ, o) for o in everywhere)
         if not defined:
             raise RequestRefused(
                 f"Cannot rename profile '{name}': only the SDK store ({sdk.path}) defines it, "
@@ -163,7 +238,8 @@ def prepare_rename_at(
     occ = occurrence_at(ls, snap, position)
     if occ is None:
         return None
-    name = _renamable(ls, snap, occ)
+    everywhere = workspace_occurrences(ls)
+    name = _renamable(ls, snap, occ, everywhere, resolver_for(ls, everywhere))
     return types.PrepareRenamePlaceholder(
         range=_range(ls, snap.display_path, occ.range), placeholder=name
     )
@@ -173,31 +249,42 @@ def rename_at(
     ls: CredlsLanguageServer, snap: Snapshot, position: types.Position, new_name: str
 ) -> types.WorkspaceEdit | None:
     """Worker thread: the workspace edit renaming the profile at the cursor."""
-    from credls.navigation import name_problem, rename_edits
+    from credls.navigation import file_key, name_problem, rename_edits
 
     occ = occurrence_at(ls, snap, position)
     if occ is None:
         return None
-    name = _renamable(ls, snap, occ)
+    everywhere = workspace_occurrences(ls)
+    resolver = resolver_for(ls, everywhere)
+    name = _renamable(ls, snap, occ, everywhere, resolver)
     problem = name_problem(new_name)
     if problem is not None:
         raise RequestRefused(f"Cannot rename to {new_name!r}: {problem}.")
     if new_name == name:
         return types.WorkspaceEdit(changes={})
-    everywhere = workspace_occurrences(ls)
-    taken = next((o for o in everywhere if o.name == new_name and o.is_definition), None)
+    # The new name collides where the renamed profile lives: in the files its lookup reads.
+    files = resolver.files_of(occ) or frozenset()
+    taken = next(
+        (
+            o
+            for o in everywhere
+            if o.name == new_name and o.is_definition and file_key(o.path) in files
+        ),
+        None,
+    )
     if taken is not None:
         raise RequestRefused(
             f"Cannot rename to '{new_name}': {taken.path} line {taken.range.start.line + 1} "
             "already defines a profile of that name."
         )
     chain = ls.workspace_for(snap).chain
-    if chain is not None and chain.sdk_store is not None and chain.sdk_store.get(new_name):
+    sdk = chain.sdk_store if chain is not None else None
+    if sdk is not None and resolver.in_user_stores(occ) and sdk.get(new_name):
         raise RequestRefused(
             f"Cannot rename to '{new_name}': the SDK store already has a profile of that name."
         )
     changes: dict[str, list[types.TextEdit]] = {}
-    for edit in rename_edits((o for o in everywhere if o.name == name), new_name):
+    for edit in rename_edits(same_profile(occ, everywhere, resolver), new_name):
         changes.setdefault(_uri(edit.path), []).append(
             types.TextEdit(range=_range(ls, edit.path, edit.range), new_text=edit.new_text)
         )
