@@ -80,6 +80,7 @@ class OpenDocument:
         self._ps: PowerShellDocument | None = None
         self._ps_tracking = False  # edits are queued once a tree exists or is being built
         self._ps_edits: deque[tuple[Position, Position, str] | str] = deque()
+        self._ps_fresh = False  # the tree came from one parse of the whole text
         self.script_view: ScriptView | None = None  # the last model built (worker thread)
 
     # --- derived views (cached per text) ------------------------------------------
@@ -152,16 +153,52 @@ class OpenDocument:
             self._ps_tracking = True
             edits = list(self._ps_edits)
             self._ps_edits.clear()
+        fresh = self._ps_fresh
         if base is not None:
-            ps = PowerShellDocument(base)
+            ps, fresh = PowerShellDocument(base), True
         assert ps is not None
         for edit in edits:
             if isinstance(edit, str):
-                ps = PowerShellDocument(edit)
+                ps, fresh = PowerShellDocument(edit), True
             else:
                 ps.apply_edit(*edit)
+                fresh = False
         self._ps = ps
+        self._ps_fresh = fresh
         return ps
+
+    def may_settle(self) -> bool:
+        """Whether ``settle_powershell`` would parse afresh now (a cheap guess, any thread).
+
+        tree-sitter's error recovery depends on the edit history: after edits,
+        a script with syntax errors can be parsed differently from the same text
+        parsed whole (and so get other findings than ``credls check``). Once the
+        user pauses, the server parses such a script whole.
+        """
+        ps = self._ps
+        return ps is not None and not self._ps_fresh and ps.has_errors
+
+    def settle_powershell(self) -> bool:
+        """Worker thread: parse the script whole if ``may_settle``; True when it did.
+
+        The new tree replaces the incremental one only if no edit arrived meanwhile.
+        """
+        from credls.powershell.parser import PowerShellDocument
+
+        with self._lock:
+            ps, text = self._ps, self.text
+            if ps is None or self._ps_fresh or self._ps_edits or ps.text != text:
+                return False
+        if not ps.has_errors:
+            return False
+        whole = PowerShellDocument(text)
+        with self._lock:
+            if self._ps is not ps or self._ps_edits or self.text != text:
+                return False
+            self._ps = whole
+            self._ps_fresh = True
+            self.script_view = None  # built on the old tree
+        return True
 
 
 class DocumentStore:

@@ -12,8 +12,9 @@ version, settings/store generation); a stale result is never published.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("credls.server")
 
 _BINARY_PROBE = 8192
+# Quiet time after the last publish before a script with syntax errors, parsed
+# incrementally, is parsed whole (``OpenDocument.may_settle``).
+SETTLE_S = 0.5
+
+
+_SERIAL = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -38,10 +45,12 @@ class Result:
     generation: int
     core: tuple[Diagnostic, ...]
     lsp: tuple[types.Diagnostic, ...]
+    # One version can be analysed twice (parsed whole after incremental edits).
+    serial: int = field(default_factory=lambda: next(_SERIAL))
 
     @property
     def result_id(self) -> str:
-        return f"{self.generation}.{self.version}"
+        return f"{self.generation}.{self.version}.{self.serial}"
 
 
 def analyze(ls: CredlsLanguageServer, snap: Snapshot, generation: int) -> Result | None:
@@ -94,6 +103,7 @@ class DiagnosticsManager:
         self._results: dict[str, Result] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._refresh: asyncio.Task[None] | None = None
+        self._settling: dict[str, asyncio.Task[None]] = {}
         self._watched_for: object = None
 
     # --- scheduling ------------------------------------------------------------------
@@ -146,6 +156,8 @@ class DiagnosticsManager:
         result = await self.ls.run_core(analyze, self.ls, snap, generation)
         if result is not None and doc.open:
             self._results[doc.uri] = result
+            if doc.may_settle():
+                self._settle_later(doc.uri, result.version)
             # Stores and siblings to watch change with the documents open (and their
             # kinds) and with settings: only then is the watch list worth a round trip.
             key = (self.ls.generation, frozenset((d.uri, d.kind) for d in self.ls.docs.all()))
@@ -153,6 +165,35 @@ class DiagnosticsManager:
                 self._watched_for = key
                 await self.ls.watcher.update(await self.ls.run_core(self.ls.watch_paths))
         return result
+
+    def _settle_later(self, uri: str, version: int) -> None:
+        pending = self._settling.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        task = asyncio.get_running_loop().create_task(self._settle(uri, version))
+        self._settling[uri] = task
+        task.add_done_callback(lambda t: self._settled(uri, t))
+
+    def _settled(self, uri: str, task: asyncio.Task[None]) -> None:
+        if self._settling.get(uri) is task:
+            del self._settling[uri]
+        if not task.cancelled() and task.exception() is not None:
+            log.error("settling %s failed: %s", uri, type(task.exception()).__name__)
+
+    async def _settle(self, uri: str, version: int) -> None:
+        """After a pause, findings from a whole parse (see ``OpenDocument.may_settle``)."""
+        await asyncio.sleep(SETTLE_S)
+        doc = self.ls.docs.get(uri)
+        if doc is None or not doc.open or doc.version != version or uri in self._tasks:
+            return  # typing goes on: the next result settles later
+        if not await self.ls.run_core(doc.settle_powershell):
+            return
+        log.debug("%s: parsed whole after incremental edits left syntax errors", uri)
+        self._results.pop(uri, None)
+        if self.ls.client.pull_mode:
+            self._refresh = asyncio.get_running_loop().create_task(self._request_refresh())
+        else:
+            self.schedule(uri, delay_ms=0)
 
     @property
     def busy(self) -> bool:
@@ -179,9 +220,10 @@ class DiagnosticsManager:
 
     def forget(self, uri: str) -> None:
         """The document closed: stop its work and clear what was published."""
-        pending = self._tasks.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
+        for tasks in (self._tasks, self._settling):
+            pending = tasks.pop(uri, None)
+            if pending is not None:
+                pending.cancel()
         self._results.pop(uri, None)
         if not self.ls.client.pull_mode:
             self.ls.text_document_publish_diagnostics(
@@ -189,9 +231,10 @@ class DiagnosticsManager:
             )
 
     def cancel_all(self) -> None:
-        for task in list(self._tasks.values()):
-            task.cancel()
-        self._tasks.clear()
+        for tasks in (self._tasks, self._settling):
+            for task in list(tasks.values()):
+                task.cancel()
+            tasks.clear()
 
 
 # --- pull ----------------------------------------------------------------------------
