@@ -496,14 +496,18 @@ async def test_ignore_rule_action(
 
 
 async def test_fix_all_source_action(client: LanguageClient, workdir: Path) -> None:
+    """The fixes ``credls check --fix`` applies: not the suppression removals (CRED001,
+    which depend on this machine's stores), not a fix that changes what a script does."""
     rec = recorder(client)
     text = (
-        "[default]\n# credls: ignore-next-line[CRED109]\nregion = us-east-1\n"
-        "# credls: ignore-next-line[CRED104]\noutput = json\n"
+        "Set-AWSCredentials -ProfileName default\n"
+        "Get-AWSCredential -ListProfile\n"
+        "Clear-AWSCredential -ProfileName default\n"
+        "Get-S3Bucket  # credls: ignore[CRED201]\n"
     )
-    uri = open_doc(client, workdir / "fixall" / ".aws" / "config", text, "ini")
+    uri = open_doc(client, workdir / "fixall" / "fix.ps1", text, "powershell")
     pub = await rec.publish(uri)
-    assert codes(pub.diagnostics) == ["CRED001", "CRED001"]
+    assert codes(pub.diagnostics) == ["CRED001", "CRED401", "CRED401", "CRED402"]
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -516,7 +520,8 @@ async def test_fix_all_source_action(client: LanguageClient, workdir: Path) -> N
     [fix_all] = actions or []
     assert isinstance(fix_all, types.CodeAction) and fix_all.kind == "source.fixAll.credls"
     assert fix_all.edit is not None and fix_all.edit.changes is not None
-    assert len(fix_all.edit.changes[uri]) == 2
+    edits = sorted((e.range.start.line, e.new_text) for e in fix_all.edit.changes[uri])
+    assert edits == [(0, "Set-AWSCredential"), (1, "ListProfileDetail")]
 
 
 # --- robustness ---------------------------------------------------------------------------------

@@ -141,23 +141,25 @@ def _client_uris(
 
 
 def _fix_all(ls: CredlsLanguageServer, snap: Snapshot, result: Result) -> types.CodeAction | None:
-    """Every fix of this document whose edits stay in it and do not overlap another's."""
-    import os
+    """The fixes ``credls check --fix`` would apply first (``credls.fix.choose_fixes``).
 
-    here = os.path.normcase(os.path.abspath(snap.path)) if snap.path else None
-    chosen: list[TextEdit] = []
-    for d in result.core:
-        if d.fix is None:
-            continue
-        edits = d.fix.edits
-        if here is None or any(os.path.normcase(os.path.abspath(e.path)) != here for e in edits):
-            continue
-        if any(_overlaps(e.range, c.range) for e in edits for c in chosen):
-            continue
-        chosen.extend(edits)
+    Editors run ``source.fixAll`` on save, unattended: the same choice as the
+    command line's (whole fixes, no overlap, none that changes what the script
+    does, no suppression removal).
+    """
+    from credls.fix import CLI_SKIPPED_CODES, choose_fixes
+
+    if snap.path is None:
+        return None
+    chosen: dict[tuple[object, str], TextEdit] = {}
+    for d in choose_fixes(snap.text, result.core, snap.path, skip_codes=CLI_SKIPPED_CODES):
+        assert d.fix is not None
+        for e in d.fix.edits:
+            chosen.setdefault((e.range, e.new_text), e)  # one literal, fixed for two findings
     if not chosen:
         return None
-    changes = _client_uris(snap, to_lsp_edits(tuple(chosen), ls.index_of, ls.client.encoding))
+    edits = tuple(chosen.values())
+    changes = _client_uris(snap, to_lsp_edits(edits, ls.index_of, ls.client.encoding))
     return types.CodeAction(
         title="Fix all credls problems", kind=FIX_ALL, edit=types.WorkspaceEdit(changes=changes)
     )
