@@ -15,6 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from enum import Enum
+from itertools import accumulate
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -62,6 +63,21 @@ def units(text: str, encoding: Encoding) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line of ``text`` starts (``\r\n``, ``\r`` and ``\n`` end lines)."""
+    cr = text.count("\r")
+    if cr and cr != text.count("\r\n"):
+        return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+    # Only LF or CRLF breaks: a line starts after each "\n". Summing the line
+    # lengths in C is three times faster than a Python loop over the matches.
+    lengths = text.split("\n")
+    lengths.pop()
+    return [0, *accumulate(map(_PLUS_ONE, map(len, lengths)))]
+
+
+_PLUS_ONE = (1).__add__
+
+
 class LineIndex:
     """Maps string offsets to positions and back, for one text."""
 
@@ -69,9 +85,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
-        self._starts = starts
+        self._starts = line_starts(text)
 
     @property
     def line_count(self) -> int:

@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Protocol
 
 import tree_sitter_powershell
@@ -112,7 +113,14 @@ class Coords:
         starts = self._byte_starts_list
         if starts is None:
             # Line breaks are ASCII, so the byte-level breaks are the text's breaks.
-            starts = [0, *(m.end() for m in _LINE_BREAK_BYTES.finditer(self.source))]
+            source = self.source
+            cr = source.count(b"\r")
+            if cr and cr != source.count(b"\r\n"):
+                starts = [0, *(m.end() for m in _LINE_BREAK_BYTES.finditer(source))]
+            else:  # as text.line_starts: line lengths summed in C
+                lengths = source.split(b"\n")
+                lengths.pop()
+                starts = [0, *accumulate(map(_PLUS_ONE, map(len, lengths)))]
             self._byte_starts_list = starts
         return starts
 
@@ -148,6 +156,7 @@ class Coords:
 
 
 _LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+_PLUS_ONE = (1).__add__
 _CONTINUATION = bytes(range(0x80, 0xC0))
 
 

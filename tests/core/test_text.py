@@ -78,3 +78,25 @@ def test_every_offset_round_trips(text: str) -> None:
         assert idx.offset(pos) == off
         for enc in Encoding:
             assert idx.from_units(pos.line, idx.to_units(pos, enc), enc) == pos
+
+
+@given(st.text(alphabet="ab\r\n\u00e9", max_size=40))
+def test_line_starts_match_every_line_break_style(text: str) -> None:
+    import re
+
+    from credls.text import line_starts
+
+    want = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+    assert line_starts(text) == want
+
+
+@given(st.text(alphabet="ab\r\n\u00e9", max_size=40))
+def test_byte_positions_match_character_positions(text: str) -> None:
+    from credls.powershell.parser import Coords
+
+    index = LineIndex(text)
+    source = text.encode("utf-8")
+    coords = Coords(index, source)
+    for offset in range(len(text) + 1):
+        byte = len(text[:offset].encode("utf-8"))
+        assert coords.position(byte) == index.position(offset)
