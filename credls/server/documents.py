@@ -82,6 +82,10 @@ class OpenDocument:
         self._ps_edits: deque[tuple[Position, Position, str] | str] = deque()
         self._ps_fresh = False  # the tree came from one parse of the whole text
         self.script_view: ScriptView | None = None  # the last model built (worker thread)
+        # The last findings' LSP forms, by what they depend on (features.diagnostics).
+        self.lsp_diagnostics: tuple[object, dict[tuple[object, ...], types.Diagnostic]] | None = (
+            None
+        )
 
     # --- derived views (cached per text) ------------------------------------------
 

@@ -24,9 +24,12 @@ from credls.server.convert import to_lsp_diagnostic
 from credls.server.documents import MAX_ANALYSED_CHARS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from credls.diagnostic import Diagnostic
     from credls.server.app import CredlsLanguageServer
     from credls.server.documents import OpenDocument, Snapshot
+    from credls.text import LineIndex
 
 log = logging.getLogger("credls.server")
 
@@ -82,19 +85,55 @@ def analyze(ls: CredlsLanguageServer, snap: Snapshot, generation: int) -> Result
     found = ws.analyze(Document(snap.display_path, SourceText(text), kind), snap.path)
     index = snap.index()
     c = ls.client
-    lsp = tuple(
-        to_lsp_diagnostic(
-            d,
-            index,
-            c.encoding,
-            ls.index_of,
-            related_info=c.related_information or c.pull_mode,
-            code_description=c.code_description or c.pull_mode,
-            tags=c.diagnostic_tags or frozenset({1, 2}),
-        )
-        for d in found
+    context = (
+        generation,
+        c.encoding,
+        c.related_information or c.pull_mode,
+        c.code_description or c.pull_mode,
+        c.diagnostic_tags or frozenset({1, 2}),
     )
-    return Result(snap.version, generation, tuple(found), lsp)
+    previous = snap.doc.lsp_diagnostics
+    known = previous[1] if previous is not None and previous[0] == context else {}
+    converted: dict[tuple[object, ...], types.Diagnostic] = {}
+    lsp: list[types.Diagnostic] = []
+    for d in found:
+        key = _lsp_key(d, index, snap.display_path, ls.index_of)
+        item = known.get(key)
+        if item is None:
+            item = to_lsp_diagnostic(
+                d,
+                index,
+                c.encoding,
+                ls.index_of,
+                related_info=context[2],
+                code_description=context[3],
+                tags=context[4],
+            )
+        converted[key] = item
+        lsp.append(item)
+    snap.doc.lsp_diagnostics = (context, converted)
+    return Result(snap.version, generation, tuple(found), tuple(lsp))
+
+
+def _lsp_key(
+    d: Diagnostic, index: LineIndex, path: str, index_of: Callable[[str], LineIndex | None]
+) -> tuple[object, ...]:
+    """What a finding's LSP form depends on: the finding, and the text of the lines its
+    ranges are on (client columns count UTF-16 or UTF-8 units of the text before them).
+
+    Findings of calls an edit did not touch come back equal, so typing in a large
+    script converts only what changed (lsprotocol objects are slow to build).
+    """
+    rng = d.range
+    lines: list[str] = [index.line_text(rng.start.line)]
+    if rng.end.line != rng.start.line:
+        lines.append(index.line_text(rng.end.line))
+    for r in d.related:
+        other = index if r.path == path else index_of(r.path)
+        if other is not None:
+            lines.append(other.line_text(r.range.start.line))
+            lines.append(other.line_text(r.range.end.line))
+    return (d.code, d.message, rng, d.severity, d.related, d.tags, tuple(lines))
 
 
 class DiagnosticsManager:
