@@ -264,3 +264,22 @@ def hover_text(hover: types.Hover | None) -> str:
 def assert_no_secret(text: str) -> None:
     for secret in (SECRET_KEY, SESSION_TOKEN, ACCESS_KEY, SESSION_TOKEN[:40]):
         assert secret not in text, "a secret reached the client"
+
+
+def apply_lsp_edits(text: str, edits: list[types.TextEdit], encoding: str) -> str:
+    """``text`` with LSP ``edits`` applied (positions in ``encoding`` units)."""
+    lines = text.split("\n")
+
+    def offset(p: types.Position) -> int:
+        line = lines[p.line]
+        col = 0
+        while col < len(line) and units(line[:col], encoding) < p.character:
+            col += 1
+        return sum(len(x) + 1 for x in lines[: p.line]) + col
+
+    for edit in sorted(
+        edits, key=lambda x: (x.range.start.line, x.range.start.character), reverse=True
+    ):
+        a, b = offset(edit.range.start), offset(edit.range.end)
+        text = text[:a] + edit.new_text + text[b:]
+    return text

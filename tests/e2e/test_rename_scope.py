@@ -25,12 +25,12 @@ from e2e_support import (
     ENCODING,
     PRESETS,
     SECRET_KEY,
+    apply_lsp_edits,
     assert_no_secret,
     find,
     install_recorder,
     open_doc,
     pos_in,
-    units,
 )
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -210,21 +210,7 @@ async def _rename(
 
 
 def _apply(text: str, edits: list[types.TextEdit], enc_name: str) -> str:
-    lines = text.split("\n")
-
-    def offset(p: types.Position) -> int:
-        line = lines[p.line]
-        col = 0
-        while col < len(line) and units(line[:col], enc_name) < p.character:
-            col += 1
-        return sum(len(x) + 1 for x in lines[: p.line]) + col
-
-    for edit in sorted(
-        edits, key=lambda x: (x.range.start.line, x.range.start.character), reverse=True
-    ):
-        a, b = offset(edit.range.start), offset(edit.range.end)
-        text = text[:a] + edit.new_text + text[b:]
-    return text
+    return apply_lsp_edits(text, edits, enc_name)
 
 
 SIDES = {"a": SIDE_A, "team": SIDE_T, "user": SIDE_U}

@@ -25,6 +25,7 @@ from e2e_support import (
     PRESETS,
     SECRET_KEY,
     SESSION_TOKEN,
+    apply_lsp_edits,
     assert_no_secret,
     find,
     hover_text,
@@ -472,21 +473,7 @@ async def _rename(
 
 
 def _apply(text: str, edits: list[types.TextEdit], enc_name: str) -> str:
-    lines = text.split("\n")
-
-    def offset(p: types.Position) -> int:
-        line = lines[p.line]
-        col = 0
-        while col < len(line) and units(line[:col], enc_name) < p.character:
-            col += 1
-        return sum(len(x) + 1 for x in lines[: p.line]) + col
-
-    for edit in sorted(
-        edits, key=lambda x: (x.range.start.line, x.range.start.character), reverse=True
-    ):
-        a, b = offset(edit.range.start), offset(edit.range.end)
-        text = text[:a] + edit.new_text + text[b:]
-    return text
+    return apply_lsp_edits(text, edits, enc_name)
 
 
 async def test_prepare_rename(nav: LanguageClient, project: Project) -> None:

@@ -15,7 +15,7 @@ import asyncio
 import itertools
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -24,7 +24,7 @@ from credls.server.convert import to_lsp_diagnostic
 from credls.server.documents import MAX_ANALYSED_CHARS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Coroutine
 
     from credls.diagnostic import Diagnostic
     from credls.server.app import CredlsLanguageServer
@@ -136,6 +136,25 @@ def _lsp_key(
     return (d.code, d.message, rng, d.severity, d.related, d.tags, tuple(lines))
 
 
+def _restart(
+    tasks: dict[str, asyncio.Task[None]], uri: str, work: Coroutine[Any, Any, None], what: str
+) -> None:
+    """Run ``work`` as the one task of ``uri`` in ``tasks`` (cancelling the one before)."""
+    pending = tasks.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+    task = asyncio.get_running_loop().create_task(work)
+    tasks[uri] = task
+
+    def done(t: asyncio.Task[None]) -> None:
+        if tasks.get(uri) is t:
+            del tasks[uri]
+        if not t.cancelled() and t.exception() is not None:
+            log.error("%s for %s failed: %s", what, uri, type(t.exception()).__name__)
+
+    task.add_done_callback(done)
+
+
 class DiagnosticsManager:
     def __init__(self, server: CredlsLanguageServer) -> None:
         self.ls = server
@@ -151,20 +170,8 @@ class DiagnosticsManager:
         """(Re)start the debounce for ``uri``; push mode publishes when it fires."""
         if self.ls.client.pull_mode:
             return  # the client asks when it wants them
-        pending = self._tasks.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
         delay = self.ls.options.debounce_ms if delay_ms is None else delay_ms
-        task = asyncio.get_running_loop().create_task(self._publish_later(uri, delay / 1000))
-        self._tasks[uri] = task
-        task.add_done_callback(lambda t: self._done(uri, t))
-
-    def _done(self, uri: str, task: asyncio.Task[None]) -> None:
-        if self._tasks.get(uri) is task:
-            del self._tasks[uri]
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            log.error("diagnostics for %s failed: %s", uri, type(exc).__name__)
+        _restart(self._tasks, uri, self._publish_later(uri, delay / 1000), "diagnostics")
 
     async def _publish_later(self, uri: str, delay: float) -> None:
         if delay > 0:
@@ -206,18 +213,7 @@ class DiagnosticsManager:
         return result
 
     def _settle_later(self, uri: str, version: int) -> None:
-        pending = self._settling.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
-        task = asyncio.get_running_loop().create_task(self._settle(uri, version))
-        self._settling[uri] = task
-        task.add_done_callback(lambda t: self._settled(uri, t))
-
-    def _settled(self, uri: str, task: asyncio.Task[None]) -> None:
-        if self._settling.get(uri) is task:
-            del self._settling[uri]
-        if not task.cancelled() and task.exception() is not None:
-            log.error("settling %s failed: %s", uri, type(task.exception()).__name__)
+        _restart(self._settling, uri, self._settle(uri, version), "settling")
 
     async def _settle(self, uri: str, version: int) -> None:
         """After a pause, findings from a whole parse (see ``OpenDocument.may_settle``)."""
