@@ -254,13 +254,17 @@ class Workspace:
         """CRED301-306 and CRED304 of an INI file without parsing it.
 
         Only when the literal-key rules are all that is selected: the user's own
-        store is not scanned (keys belong there), only its permissions checked.
+        store is not scanned (keys belong there), only its permissions checked and
+        its long-term keys named (CRED305).
         """
         from credls.rules import security
 
         try:
             user_store = _norm(path) in self.store_paths
             found = security.scan_file_bytes(path, data, kind, is_user_store=user_store)
+            if user_store and self.selection.is_enabled(security.LONG_TERM_KEYS.code):
+                text = decode(data).text
+                found += security.long_term_key_diagnostics(path, text, kind)
             first = data.split(b"\n", 1)[0].rstrip(b"\r")
             return found + security.check_permissions(
                 path, kind, line_length=len(first.decode("utf-8", "replace"))

@@ -1,4 +1,4 @@
-"""File-format rules for the shared credentials and config files (CRED101-CRED110).
+"""File-format rules for the shared credentials and config files (CRED101-CRED112).
 
 Every compatibility message names the consumers that break and how, limited to
 the consumers selected in the settings (rules.md). Ranges point at the token:
@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 
-from credls.diagnostic import Diagnostic, Related, Severity
+from credls.diagnostic import Diagnostic, Fix, Related, Severity, TextEdit
 from credls.document import Document, DocumentKind
 from credls.ini import keys
-from credls.ini.parser import Header, IniFile, ProblemKind, Property
+from credls.ini.parser import Comment, Continuation, Header, IniFile, ProblemKind, Property, Section
 from credls.rules.context import CheckContext
 from credls.rules.registry import rule
 from credls.text import Position, Range
@@ -140,6 +140,39 @@ INVALID_VALUE = rule(
     good="[default]\nregion = us-west-2\noutput = json\nduration_seconds = 3600\n",
 )
 
+QUOTED_VALUE = rule(
+    "CRED111",
+    "quoted-value",
+    Severity.INFORMATION,
+    "A value wrapped in quotes.",
+    "Only the Go SDK removes one pair of quotes around a whole value (`\"...\"` or `'...'`, "
+    "D18); botocore (AWS CLI v1, boto3), PowerShell/.NET and the Rust/Java SDKs keep them as "
+    'part of the value, so `region = "us-west-2"` names no region for them and a quoted '
+    "secret key cannot sign requests. Quotes inside a value or at one end only, and an empty "
+    '`""`, read the same everywhere and are not reported. `credential_process` is a command '
+    "line whose quotes every tool passes to the command, so it is reported only for Go, which "
+    "removes them first. Write values without quotes.",
+    bad='[default]\nregion = "us-west-2"\n',
+    good="[default]\nregion = us-west-2\n",
+)
+CONTINUATION_LINE = rule(
+    "CRED112",
+    "continuation-line",
+    Severity.INFORMATION,
+    "An indented line that the tools read differently.",
+    "PowerShell/.NET has no continuation lines: it reads an indented `key = value` as a key "
+    "of the profile itself, so a nested block such as `s3 =` with indented settings is "
+    "flattened into the profile (a key that then appears twice makes it drop the profile), "
+    "and an indented line without `=` makes it reject the whole file; the Go SDK keeps only "
+    "the first setting of a nested block (D15). An indented `[section]` after a property "
+    "starts a section for Go and PowerShell/.NET but continues the value for botocore and "
+    "the Rust/Java SDKs (D16), and an indented comment is a comment everywhere except in the "
+    "Rust/Java SDKs, which add it to the value above or reject the file (D4). Start headers, "
+    "keys and comments in column 0.",
+    bad="[default]\nregion = us-east-1\n  # production\n  [prod]\n",
+    good="[default]\nregion = us-east-1\n# production\n[prod]\n",
+)
+
 _LABEL = {
     "powershell": "PowerShell/.NET",
     "botocore": "botocore (AWS CLI v1, boto3)",
@@ -173,7 +206,7 @@ def _effects(ctx: CheckContext, effects: dict[str, str]) -> str | None:
 
 
 def check(doc: Document, ini: IniFile, ctx: CheckContext) -> list[Diagnostic]:
-    """Run CRED101-CRED110 on a credentials or config file."""
+    """Run CRED101-CRED112 on a credentials or config file."""
     if doc.kind not in (DocumentKind.CREDENTIALS, DocumentKind.CONFIG):
         return []
     is_config = doc.kind is DocumentKind.CONFIG
@@ -182,6 +215,8 @@ def check(doc: Document, ini: IniFile, ctx: CheckContext) -> list[Diagnostic]:
     out += _syntax(doc, ini, ctx)
     out += _sections(doc, ini, ctx, is_config)
     out += _properties(doc, ini, ctx, is_config)
+    out += _quoted_values(doc, ini, ctx)
+    out += _indented_lines(doc, ini, ctx, is_config)
     return out
 
 
@@ -551,3 +586,290 @@ def _key_and_value(doc: Document, p: Property, ctx: CheckContext) -> list[Diagno
             )
             out.append(_diag(doc, INVALID_VALUE.code, f"{spec.name}: {reason}", rng))
     return out
+
+
+# --- CRED111: quoted values (file-format.md §5, D18) -------------------------------------
+
+_QUOTE_EFFECTS = {
+    "botocore": "keeps them as part of the value",
+    "powershell": "keeps them as part of the value",
+    "sdk": "keep them as part of the value",
+    "go": "strips them",
+}
+# A command line: its quotes are shell syntax for every tool (botocore splits it
+# like a shell), but Go's INI parser removes an outer pair before the command runs.
+_COMMAND_KEY = "credential_process"
+_COMMAND_EFFECTS = {
+    "go": "removes them before it runs the command, while the other tools pass them on"
+}
+
+
+def _wrapped(value: str) -> bool:
+    """Go's ``unquote``: matching quotes around at least one character (``""`` stays)."""
+    return len(value) > 2 and value[0] == value[-1] and value[0] in "\"'"
+
+
+def _quoted_values(doc: Document, ini: IniFile, ctx: CheckContext) -> list[Diagnostic]:
+    # Only Go strips the quotes, so a project that reads the files with Go alone
+    # gets the unquoted value it meant: nothing to report then.
+    keepers = any(c != "go" for c in ctx.settings.consumers)
+    what = _effects(ctx, _QUOTE_EFFECTS) if keepers else None
+    command_what = _effects(ctx, _COMMAND_EFFECTS)
+    if what is None and command_what is None:
+        return []
+    if '"' not in ini.text and "'" not in ini.text:
+        return []  # the common case, decided in C
+    out: list[Diagnostic] = []
+    for section in ini.sections:
+        for p in section.properties:
+            if p.indent:
+                continue  # an indented key is a syntax error (CRED103); Go skips the line
+            if '"' not in p.text and "'" not in p.text and not p.continuations:
+                continue
+            value = p.value  # without an inline comment, as Go reads it
+            if _wrapped(value):
+                out += _quoted(doc, p.key, p.line, p.value_start, len(value), what, command_what)
+            elif not value:
+                for c in p.continuations:
+                    if c.sub_delim < 0:
+                        continue
+                    # Go unquotes sub-property values too; comments there are part of them.
+                    rest = c.text[c.sub_delim + 1 : c.end]
+                    sub = rest.lstrip(" \t")
+                    if _wrapped(sub):
+                        start = c.end - len(sub)
+                        show = not _secret_owner(p) and _showable(c.sub_key)
+                        name = f"{p.key}.{c.sub_key}" if show else p.key
+                        out += _quoted(doc, name, c.line, start, len(sub), what, None)
+    return out
+
+
+def _quoted(
+    doc: Document,
+    key: str,
+    line: int,
+    start: int,
+    length: int,
+    what: str | None,
+    command_what: str | None,
+) -> list[Diagnostic]:
+    """One CRED111 finding; the message names the key, never the value (it may be a secret)."""
+    rng = Range.of(line, start, end=start + length)
+    if key.lower() == _COMMAND_KEY:
+        if command_what is None:
+            return []
+        msg = f"value of '{key}' is wrapped in quotes: {command_what}"
+        return [_diag(doc, QUOTED_VALUE.code, msg, rng)]
+    if what is None:
+        return []
+    msg = f"value of '{key}' is wrapped in quotes: {what}"
+    # Two deletions, so that the fix never carries the value (it may be a secret).
+    # Not unattended: the value changes for every tool but Go.
+    fix = Fix(
+        "Remove the quotes",
+        (
+            TextEdit(doc.path, Range.of(line, start, end=start + 1), ""),
+            TextEdit(doc.path, Range.of(line, start + length - 1, end=start + length), ""),
+        ),
+        unattended=False,
+    )
+    return [Diagnostic(QUOTED_VALUE.code, msg, doc.path, rng, fix=fix)]
+
+
+# --- CRED112: indented lines (file-format.md §2, §3, §6; D4, D15, D16) -----------------------
+#
+# The parser classifies indented lines as the Rust/Java SDKs do (a continuation
+# of the property above, or a sub-property under an empty value). Lines it
+# already reports as syntax errors (CRED103: an indented key with nothing to
+# continue, a sub-property without '=') are not reported again here.
+
+
+def _indented_lines(
+    doc: Document, ini: IniFile, ctx: CheckContext, is_config: bool
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    bom = bool(ini.texts) and ini.texts[0].startswith("\ufeff")
+    flat: dict[int, dict[str, int]] = {}  # per section: PowerShell's key counts
+    current: Property | None = None  # the property an indented line continues (R/J)
+    for i, node in enumerate(ini.nodes):
+        if node is None:
+            if ini.texts[i].strip(" \t"):
+                current = None  # an invalid line ends the property, as in the parser
+            continue
+        if isinstance(node, Property):
+            current = node
+            if node.continuations and node.section is not None:
+                out += _block(doc, node, ctx, is_config, flat)
+        elif isinstance(node, Comment):
+            if node.col > (1 if bom and i == 0 else 0):
+                out += _indented_comment(doc, node, current, ctx)
+        elif isinstance(node, Header):
+            current = None
+            if node.open > (1 if bom and i == 0 else 0):
+                out += _indented_header(doc, node, ctx)
+    return out
+
+
+def _indented_comment(
+    doc: Document, c: Comment, current: Property | None, ctx: CheckContext
+) -> list[Diagnostic]:
+    """D4: a comment for everyone but the Rust/Java SDKs, which read it as a continuation."""
+    if current is None:
+        effect = "reject the whole file (an indented line with no property to continue)"
+    elif current.value:
+        effect = f"append it to the value of '{current.key}'"
+    elif "=" in c.text:
+        effect = f"read it as a sub-property of '{current.key}'"
+    else:
+        effect = "reject the whole file (a sub-property line without '=')"
+    what = _effects(ctx, {"sdk": effect})
+    if what is None:
+        return []
+    msg = f"indented comment: {what}; start comments in column 0"
+    return [_diag(doc, CONTINUATION_LINE.code, msg, c.range)]
+
+
+def _indented_header(doc: Document, h: Header, ctx: CheckContext) -> list[Diagnostic]:
+    """An indented header with no property above it: an orphan continuation for R/J."""
+    what = _effects(
+        ctx, {"sdk": "reject the whole file (an indented line with no property to continue)"}
+    )
+    if what is None:
+        return []
+    msg = f"indented section header: {what}; start it in column 0"
+    return [_diag(doc, CONTINUATION_LINE.code, msg, h.bracket_range)]
+
+
+def _reads_as_profile(section: Section, is_config: bool) -> bool:
+    """Whether PowerShell/.NET reads the section's keys (§4, §11: it ignores [services])."""
+    if not is_config:
+        return True
+    h = section.header
+    return h.prefix in ("profile", "sso-session") or (not h.prefix and h.name == "default")
+
+
+def _flat_keys(section: Section) -> dict[str, int]:
+    """How often PowerShell/.NET sees each key in the section, indented lines flattened."""
+    counts: dict[str, int] = {}
+    for p in section.properties:
+        if p.delimiter == "=":
+            k = p.key.lower()
+            counts[k] = counts.get(k, 0) + 1
+        for c in p.continuations:
+            eq = c.text.find("=", c.start)
+            if eq >= 0 and not c.looks_like_header:
+                k = c.text[c.start : eq].strip(" \t").lower()
+                counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+# Key-like names only: a long base64 session token wrapped onto an indented line
+# can end in '=', and what stands before it must never reach a message.
+_SHOWABLE_KEY = re.compile(r"[a-z0-9_\-]{1,40}")
+
+
+def _showable(name: str) -> bool:
+    return keys.lookup(name) is not None or _SHOWABLE_KEY.fullmatch(name) is not None
+
+
+def _secret_owner(p: Property) -> bool:
+    low = p.key.lower()
+    return low in keys.SECRET_KEYS or low == "aws_access_key_id"
+
+
+def _quoted_names(names: list[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _block(
+    doc: Document,
+    p: Property,
+    ctx: CheckContext,
+    is_config: bool,
+    flat: dict[int, dict[str, int]],
+) -> list[Diagnostic]:
+    """The continuation lines of one property: D16 per indented header, D15 for the rest."""
+    section = p.section
+    assert section is not None
+    out: list[Diagnostic] = []
+    lines: list[Continuation] = []
+    for c in p.continuations:
+        if not c.looks_like_header:
+            lines.append(c)
+        elif p.value:  # under an empty value, a header-like line is CRED103 (no '=')
+            out += _continued_header(doc, p, c, ctx)
+    if p.value:
+        keyed = [c for c in lines if "=" in c.content]
+    else:
+        lines = keyed = [c for c in lines if c.sub_delim >= 0]  # the rest is CRED103
+    if not lines:
+        return out
+    names = [c.text[c.start : c.text.find("=", c.start)].strip(" \t") for c in keyed]
+    breaking: dict[str, str] = {}
+    if _reads_as_profile(section, is_config):
+        bare = [c for c in lines if "=" not in c.content]
+        if bare:
+            breaking["powershell"] = (
+                f"rejects the whole file (line {bare[0].line + 1} has no '=' and is no comment)"
+            )
+        else:
+            shown = not _secret_owner(p) and all(map(_showable, names))
+            ps = (
+                f"reads {_quoted_names(names)} as {'a key' if len(names) == 1 else 'keys'} "
+                "of the profile itself"
+                if shown
+                else "reads the indented lines as keys of the profile itself"
+            )
+            counts = flat.get(id(section))
+            if counts is None:
+                counts = flat[id(section)] = _flat_keys(section)
+            twice = [n for n in names if counts.get(n.lower(), 0) > 1]
+            if twice:
+                which = f"'{twice[0]}' appears twice" if shown else "a key appears twice"
+                ps += f" and then ignores the whole profile ({which})"
+            breaking["powershell"] = ps
+    context: dict[str, str] = {}
+    if p.value:
+        dropped = [c for c in lines if "=" in c.content or ":" in c.content]
+        if dropped:
+            breaking["go"] = "ignores the indented lines that hold '=' or ':'"
+        context = {
+            "botocore": "appends them to the value",
+            "sdk": "append them to the value",
+        }
+        head = f"indented lines continue the value of '{p.key}'"
+    else:
+        if len(names) > 1:
+            show = not _secret_owner(p) and _showable(names[0])
+            first_name = f" ('{names[0]}')" if show else ""
+            breaking["go"] = f"keeps only the first setting{first_name}"
+        head = f"nested block under '{p.key}'"
+    if _effects(ctx, breaking) is None:
+        return out
+    what = _effects(ctx, {**context, **breaking})
+    first, last = lines[0], lines[-1]
+    rng = Range.of(first.line, first.start, last.line, last.end)
+    out.append(_diag(doc, CONTINUATION_LINE.code, f"{head}: {what}", rng))
+    return out
+
+
+def _continued_header(
+    doc: Document, p: Property, c: Continuation, ctx: CheckContext
+) -> list[Diagnostic]:
+    """D16: ``  [x]`` after a value continues it for R/J/P but is a section for G/N."""
+    content = c.content
+    close = content.find("]")
+    shown = content[: close + 1] if close >= 0 else content
+    breaking = {
+        "botocore": f"reads it as part of the value of '{p.key}'",
+        "sdk": f"read it as part of the value of '{p.key}'",
+    }
+    if _effects(ctx, breaking) is None:
+        return []
+    what = _effects(
+        ctx,
+        {"go": "reads it as a new section", "powershell": "reads it as a new section", **breaking},
+    )
+    msg = f"indented section header {shown}: {what}; start it in column 0"
+    end = c.start + len(shown)
+    return [_diag(doc, CONTINUATION_LINE.code, msg, Range.of(c.line, c.start, end=end))]

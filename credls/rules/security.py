@@ -27,12 +27,13 @@ from collections.abc import Iterable, Sequence
 
 from credls.diagnostic import Diagnostic, Severity
 from credls.document import POWERSHELL_SUFFIXES, Document, DocumentKind, kind_of_path
+from credls.ini.parser import parse
 from credls.rules.context import CheckContext
 from credls.rules.registry import rule
 from credls.scan.literals import LiteralFinding, LiteralKind, scan
 from credls.scan.prefilter import may_hold_credentials
 from credls.scan.regions import is_docs_path
-from credls.scan.values import ValueClass
+from credls.scan.values import ValueClass, classify
 from credls.secret import mask_key_id
 from credls.source import decode
 from credls.text import LineIndex, Position, Range
@@ -128,12 +129,16 @@ LONG_TERM_KEYS = rule(
     "CRED305",
     "long-term-keys",
     Severity.INFORMATION,
-    "A profile in the user's own store holds long-term IAM user keys (not yet reported).",
+    "A profile in the user's own store holds long-term IAM user keys.",
     _para(
         """
-        Planned (P2), not reported yet. A profile with long-term IAM user access keys (`AKIA…`)
-        keeps a credential that never expires on disk; AWS recommends IAM Identity Center
-        (`sso_session`) or roles with temporary credentials instead.
+        An access key ID starting with `AKIA` belongs to an IAM user: it never expires, so the
+        credentials file keeps a working credential on disk until someone rotates it. AWS
+        recommends IAM Identity Center (`sso_session` profiles, `aws sso login`) or roles with
+        temporary credentials instead. Reported once per profile of the user's own credentials
+        or config file, at the key ID (shown masked); temporary keys (`ASIA…`), AWS
+        documentation example keys and placeholders are not reported. A key in a file that is
+        not the user's own store is CRED301 instead.
         """
     ),
     bad="[default]\naws_access_key_id = AKIAQWERTYUIOPASDFGH\naws_secret_access_key = …",
@@ -393,18 +398,84 @@ def check_permissions(
 
 
 def check(doc: Document, ctx: CheckContext) -> list[Diagnostic]:
-    """CRED301-304/306 for one document.
+    """CRED301-306 for one document.
 
     Scripts and other text files always get the literal-key scan; INI files and
     the SDK store only when they are not one of the user's own stores (a committed
-    credentials file). CRED304 looks at the file on disk at ``doc.path``.
+    credentials file). The user's own credentials and config files get CRED305
+    instead. CRED304 looks at the file on disk at ``doc.path``.
     """
     text = doc.text
     out: list[Diagnostic] = []
     if doc.kind not in _INI_KINDS or not ctx.is_user_store:
         out.extend(literal_diagnostics(doc.path, text, doc.kind))
+    elif doc.kind in _SHARED_FILE_KINDS:
+        out.extend(long_term_key_diagnostics(doc.path, text, doc.kind))
     if doc.kind in _PERMISSION_KINDS:
         eol = text.find("\n")
         first = (text if eol < 0 else text[:eol]).rstrip("\r")
         out.extend(check_permissions(doc.path, doc.kind, line_length=len(first)))
+    return out
+
+
+# --- CRED305: long-term keys in the user's own store --------------------------------------
+
+_SHARED_FILE_KINDS = (DocumentKind.CREDENTIALS, DocumentKind.CONFIG)
+_LONG_TERM_PREFIX = "AKIA"  # IAM user keys; ASIA keys are temporary (STS)
+
+
+def _config_profile_name(header_prefix: str, name: str) -> str | None:
+    """The profile a config-file section defines (file-format.md §4), None for other sections."""
+    if header_prefix == "profile":
+        return name
+    if not header_prefix and name == "default":
+        return name
+    return None  # [sso-session x], [services x] and bare [x] are no profiles there
+
+
+def long_term_key_diagnostics(path: str, text: str, kind: DocumentKind) -> list[Diagnostic]:
+    """CRED305 for a user's own credentials or config file (``path`` is what reports show).
+
+    One finding per profile, at its first ``aws_access_key_id`` whose value starts
+    with ``AKIA``; examples and placeholders are no real keys and are skipped.
+    """
+    if kind not in _SHARED_FILE_KINDS or _LONG_TERM_PREFIX not in text:
+        return []
+    ini = parse(text)
+    out: list[Diagnostic] = []
+    seen: set[str] = set()
+    for section in ini.sections:
+        h = section.header
+        if h.close < 0:
+            continue
+        profile = h.inner if kind is DocumentKind.CREDENTIALS else None
+        if profile is None:
+            profile = _config_profile_name(h.prefix, h.name)
+        if profile is None or profile in seen:
+            continue
+        for prop in section.properties:
+            if prop.key.lower() != "aws_access_key_id":
+                continue
+            value = prop.value  # without an inline comment
+            # Go strips one pair of quotes (file-format.md §5); the key is the same one.
+            quoted = len(value) > 2 and value[0] == value[-1] and value[0] in "\"'"
+            key_id = value[1:-1] if quoted else value
+            if not key_id.startswith(_LONG_TERM_PREFIX) or classify(key_id) is not ValueClass.KEY:
+                continue
+            seen.add(profile)
+            start = prop.value_start
+            message = (
+                f"[{h.inner}] holds a long-term IAM user access key "
+                f"{mask_key_id(key_id)}: prefer IAM Identity Center (sso_session) or a role "
+                "with temporary credentials"
+            )
+            out.append(
+                Diagnostic(
+                    LONG_TERM_KEYS.code,
+                    message,
+                    path,
+                    Range.of(prop.line, start, end=start + len(value)),
+                )
+            )
+            break
     return out
