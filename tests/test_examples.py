@@ -11,7 +11,7 @@ from credls.rules.registry import all_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 # P2 rules that are declared (documented) but not reported yet.
-NOT_REPORTED_YET = {"CRED408", "CRED409", "CRED410"}
+NOT_REPORTED_YET: set[str] = set()
 
 
 def test_every_implemented_rule_fires_in_examples() -> None:

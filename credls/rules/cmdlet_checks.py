@@ -15,7 +15,7 @@ from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.catalog import CmdletKind, lookup_command
 from credls.powershell.flow import Location, static_text
 from credls.powershell.script import CallInfo, ScriptModel
-from credls.rules import scripts
+from credls.rules import script_p2, scripts
 from credls.rules.cmdlets import (
     AMBIGUOUS_PARAMETER,
     DEPRECATED_CMDLET,
@@ -563,7 +563,7 @@ def check_model(model: ScriptModel) -> list[Diagnostic]:
     out = cmdlet
     if has_stores:
         out = out + scripts.unique_findings(profile)
-    return out + scripts.literal_diagnostics(model, uses)
+    return out + scripts.literal_diagnostics(model, uses) + script_p2.check_p2(model)
 
 
 def _moved(

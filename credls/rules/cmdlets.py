@@ -6,8 +6,10 @@ bound-literal findings of ``credls.rules.scripts``, all from one cached
 ``ScriptModel``. The text scanner's literal findings (``rules.security``) are
 merged in by ``credls.rules.scripts.merge_literal_findings``.
 
-CRED408-410 are declared (P2) but not reported yet. The checks themselves live
-in ``credls.rules.cmdlet_checks``, imported on first use.
+CRED210 (unknown-profile-store) is declared here too: it is a finding of the
+script analysis. The checks themselves live in ``credls.rules.cmdlet_checks``
+(CRED401-407) and ``credls.rules.script_p2`` (CRED210, CRED408-410), imported
+on first use.
 """
 
 from __future__ import annotations
@@ -150,15 +152,20 @@ DUPLICATE_PARAMETER = rule(
     "CRED408",
     "duplicate-parameter",
     Severity.ERROR,
-    "The same parameter is given twice (not reported yet).",
+    "The same parameter is given twice (by name and alias, or name and splat).",
     """
-    Planned (P2), not reported yet. Binding the same parameter twice — by its name and an
-    alias (`-ProfileName a -StoredCredentials b`), or by name and a splat key — stops
-    PowerShell with "Cannot bind parameter because parameter 'ProfileName' is specified more
-    than once" (PowerShell 7.1 and later let an explicit parameter override a splatted one).
+    Binding one parameter twice — by its name and an alias (`-ProfileName a
+    -AWSProfileName b`), twice by name, or by two splatted hashtables — stops PowerShell
+    before the cmdlet runs: "Cannot bind parameter because parameter 'ProfileName' is
+    specified more than once". A parameter given explicitly and also as a splat key fails
+    the same way in Windows PowerShell 5.1; PowerShell 7.1 and later use the explicit value
+    and ignore the splatted one, so that case is a warning (and no finding at all in a
+    script that says `#Requires -Version 7.1`). `$PSDefaultParameterValues` never
+    duplicates a parameter: defaults apply only to parameters not bound otherwise. Keep
+    one of the two.
     """,
-    bad="Get-S3Bucket -ProfileName a -AWSProfileName b\n",
-    good="Get-S3Bucket -ProfileName a\n",
+    bad="Get-S3Bucket -ProfileName deploy -AWSProfileName ops\n",
+    good="Get-S3Bucket -ProfileName deploy\n",
     example_language="powershell",
 )
 
@@ -166,12 +173,16 @@ SESSION_CREDENTIALS_SCOPE = rule(
     "CRED409",
     "session-credentials-scope",
     Severity.INFORMATION,
-    "Set-AWSCredential inside a function without -Scope (not reported yet).",
+    "Set-AWSCredential without -Scope inside a function: the session credentials vanish.",
     """
-    Planned (P2), not reported yet. `Set-AWSCredential` stores the session credentials in
-    the caller's current scope; inside a function that scope ends when the function returns,
-    and the calls after it fall back to other credential sources. Pass `-Scope Global` (or
-    `Script`) when the function is meant to set up credentials for its caller.
+    `Set-AWSCredential` without `-StoreAs` sets the session credentials
+    (`$StoredAWSCredentials`) in the caller's current scope. Inside a function that scope
+    ends when the function returns, and the calls after it fall back to other credential
+    sources (environment, the `default` profile, the instance role) — often with a
+    confusing "No credentials specified or obtained from persisted/shell defaults." Pass
+    `-Scope Global` (or `Script`) when the function is meant to set up credentials for its
+    caller; the quick fix adds `-Scope Global`. At a script's top level, and with
+    `-StoreAs` (which stores a profile), there is no finding.
     """,
     bad="function Use-Deploy { Set-AWSCredential -ProfileName deploy }\n",
     good="function Use-Deploy { Set-AWSCredential -ProfileName deploy -Scope Global }\n",
@@ -182,14 +193,38 @@ AWS_PROFILE_IGNORED = rule(
     "CRED410",
     "aws-profile-ignored",
     Severity.INFORMATION,
-    "`$env:AWS_PROFILE` is set for module v4, which never reads it (not reported yet).",
+    "`$env:AWS_PROFILE` is set for module v4 calls, which never read it (fixed in v5).",
     """
-    Planned (P2), not reported yet. AWS Tools for PowerShell v4 does not consult the
-    `AWS_PROFILE` environment variable (fixed in v5): setting it in a script changes nothing
-    for the v4 cmdlets after it. Use `Set-AWSCredential -ProfileName` or pass `-ProfileName`.
+    AWS Tools for PowerShell v4 does not consult the `AWS_PROFILE` environment variable
+    (fixed in v5, which leaves the credential search to the AWS SDK for .NET). Setting it
+    with `$env:AWS_PROFILE = …`, `Set-Item env:AWS_PROFILE` or
+    `[Environment]::SetEnvironmentVariable('AWS_PROFILE', …)` changes nothing for the v4
+    cmdlets after it that do not name their credentials: they use the session, environment
+    keys or the `default` profile instead. The module version comes from `#Requires
+    -Modules`, `Import-Module -RequiredVersion` or the `powershell-version` setting. Use
+    `Set-AWSCredential -ProfileName` or pass `-ProfileName`.
     """,
     bad="$env:AWS_PROFILE = 'deploy'\nGet-S3Bucket\n",
     good="Set-AWSCredential -ProfileName deploy\nGet-S3Bucket\n",
+    example_language="powershell",
+)
+
+UNKNOWN_PROFILE_STORE = rule(
+    "CRED210",
+    "unknown-profile-store",
+    Severity.INFORMATION,
+    "The store a call uses cannot be determined statically (dynamic `-ProfileLocation`).",
+    """
+    With `-ProfileLocation` a call reads (or writes) only the credentials file it names. When
+    that path is known only at run time — an environment variable, a parameter without a
+    default, a command's output, a value set on some paths only — credls cannot tell which
+    profiles the call can see, so it checks the call's profile against no store at all.
+    This is a hint, once per call, never an error; paths that start with `~`, `$HOME`,
+    `$env:USERPROFILE` or `$PSScriptRoot` are resolved and not reported. Give the path
+    literally (or relative to the script) to have the profile checked.
+    """,
+    bad="Get-S3Bucket -ProfileName ci -ProfileLocation $env:CI_CREDENTIALS\n",
+    good="Get-S3Bucket -ProfileName ci -ProfileLocation ./ci/credentials\n",
     example_language="powershell",
 )
 

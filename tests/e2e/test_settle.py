@@ -18,8 +18,6 @@ from pytest_lsp import LanguageClient
 from credls.powershell.parser import PowerShellDocument
 from credls.text import Position
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
 # Minimised from a random-edit run over a generated script (tree-sitter 0.26.1,
 # tree-sitter-powershell 0.26.4): after inserting "@{" at EDIT the incremental tree
 # and a whole parse of the same text recover from the errors differently, and only
@@ -60,6 +58,7 @@ def test_the_incremental_tree_can_differ_from_a_whole_parse() -> None:
     assert str(incremental.root) != str(whole.root)
 
 
+@pytest.mark.asyncio(loop_scope="module")
 async def test_findings_settle_to_those_of_a_whole_parse(
     client: LanguageClient, stores: Stores, workdir: Path
 ) -> None:

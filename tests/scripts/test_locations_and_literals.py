@@ -37,9 +37,10 @@ def test_location_prefixes_expand(written: str, relative_to_home: bool, tmp_path
     "written", ['"$HOME/$sub/credentials"', "(Join-Path $HOME creds)", "$env:CREDS_FILE"]
 )
 def test_dynamic_locations_are_not_checked(written: str, tmp_path: Path) -> None:
+    """No profile finding on a run-time location; only CRED210 says it is unknown."""
     ws = make_workspace(tmp_path)
     src = f"Get-S3Bucket -ProfileName nope -ProfileLocation {written}\n"
-    assert analyze_text(ws.root / "d.ps1", src, ws.settings()) == []
+    assert [d.code for d in analyze_text(ws.root / "d.ps1", src, ws.settings())] == ["CRED210"]
 
 
 def test_existing_home_location_is_searched(tmp_path: Path, isolated_home: Path) -> None:

@@ -1,5 +1,5 @@
 function Use-Prod {
-    Set-AWSCredential -ProfileName prod
+    Set-AWSCredential -ProfileName prod  # expect: CRED409
     Get-S3Bucket
 }
 Use-Prod
