@@ -147,7 +147,10 @@ def deprecated_cmdlet(model: ScriptModel, call: CmdletCall) -> Diagnostic | None
 
 def deprecated_parameters(model: ScriptModel, call: CmdletCall) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    for b in call.parameters:
+    # A parameter given twice (CRED408) keeps its first binding in ``parameters``;
+    # the second spelling can be the deprecated one.
+    bindings = [*call.parameters, *(d.second for d in call.duplicates)]
+    for b in bindings:
         if b.source is BindingSource.POSITIONAL:
             continue
         spec = call.cmdlet.parameter(b.name)

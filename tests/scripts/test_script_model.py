@@ -361,3 +361,22 @@ def test_cmdlet_rules_are_declared_as_the_catalog_says(code: str) -> None:
     assert (r.name, r.severity) == _CMDLET_RULES[code]
     assert r.example_language == "powershell" and r.bad and r.good and r.doc
     assert (Tag.DEPRECATED in r.tags) == (code in ("CRED401", "CRED402"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Get-S3Bucket -ProfileName prod -StoredCredentials prod\n",
+        "Get-S3Bucket -StoredCredentials prod -ProfileName prod\n",
+    ],
+)
+def test_deprecated_alias_is_reported_when_the_parameter_is_also_given(
+    line: str, tmp_path: Path
+) -> None:
+    """CRED408 for the pair, and CRED402 for the legacy spelling whichever comes first."""
+    ws = make_workspace(tmp_path)
+    diags = analyze_text(ws.root / "twice.ps1", line, ws.settings())
+    codes = sorted(d.code for d in diags)
+    assert codes == ["CRED402", "CRED408"]
+    [legacy] = [d for d in diags if d.code == "CRED402"]
+    assert line[legacy.range.start.character :].startswith("-StoredCredentials")
