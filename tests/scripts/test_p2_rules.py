@@ -128,7 +128,8 @@ CASES: dict[str, str] = {
         "$p = @{ ProfileName = 'prod' }\nGet-S3Bucket -ProfileName prod @p  # expect: CRED408\n"
     ),
     "408-two-splats": (
-        "$a = @{ ProfileName = 'prod' }\n$b = @{ StoredCredentials = 'prod' }\n"
+        "$a = @{ ProfileName = 'prod' }\n"
+        "$b = @{ StoredCredentials = 'prod' }  # expect: CRED402\n"
         "Get-S3Bucket @a @b  # expect: CRED408\n"
     ),
     "408-one-table": (
