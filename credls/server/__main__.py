@@ -40,8 +40,10 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     from credls.server.app import create_server
+    from credls.server.memory import tune_for_server
 
     server = create_server()
+    tune_for_server()
     if args.tcp:
         server.start_tcp(args.host, args.port)
     else:

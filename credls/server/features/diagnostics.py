@@ -22,6 +22,7 @@ from lsprotocol import types
 from credls.server.app import guarded
 from credls.server.convert import to_lsp_diagnostic
 from credls.server.documents import MAX_ANALYSED_CHARS
+from credls.server.memory import IdleCollector
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -162,6 +163,7 @@ class DiagnosticsManager:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._refresh: asyncio.Task[None] | None = None
         self._settling: dict[str, asyncio.Task[None]] = {}
+        self.collector = IdleCollector()
         self._watched_for: object = None
 
     # --- scheduling ------------------------------------------------------------------
@@ -200,6 +202,7 @@ class DiagnosticsManager:
             return cached
         snap = doc.snapshot()
         result = await self.ls.run_core(analyze, self.ls, snap, generation)
+        self.collector.touch()
         if result is not None and doc.open:
             self._results[doc.uri] = result
             if doc.may_settle():
@@ -266,6 +269,7 @@ class DiagnosticsManager:
             )
 
     def cancel_all(self) -> None:
+        self.collector.cancel()
         for tasks in (self._tasks, self._settling):
             for task in list(tasks.values()):
                 task.cancel()
