@@ -27,7 +27,6 @@ from collections.abc import Iterable, Sequence
 
 from credls.diagnostic import Diagnostic, Severity
 from credls.document import POWERSHELL_SUFFIXES, Document, DocumentKind, kind_of_path
-from credls.ini.parser import parse
 from credls.rules.context import CheckContext
 from credls.rules.registry import rule
 from credls.scan.literals import LiteralFinding, LiteralKind, scan
@@ -441,6 +440,8 @@ def long_term_key_diagnostics(path: str, text: str, kind: DocumentKind) -> list[
     """
     if kind not in _SHARED_FILE_KINDS or _LONG_TERM_PREFIX not in text:
         return []
+    from credls.ini.parser import parse  # not needed by the literal-key fast path
+
     ini = parse(text)
     out: list[Diagnostic] = []
     seen: set[str] = set()
