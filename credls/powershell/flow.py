@@ -37,14 +37,19 @@ from tree_sitter import Query, QueryCursor
 
 from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.parser import LANGUAGE
-from credls.powershell.reuse import deps_unchanged, line_shift, lines_of, shift_range
+from credls.powershell.reuse import (
+    deps_unchanged,
+    keeping_cache,
+    line_shift,
+    lines_of,
+    shift_range,
+)
 from credls.powershell.segments import (
     AWS_CLI,
     FILE_WRITERS,
     REMOTE,
     REMOTE_COMMANDS,
     WRITER,
-    SegmentCache,
     analyse,
 )
 from credls.powershell.values import Dynamic, DynamicKind, Static, Value
@@ -457,8 +462,8 @@ def _effects(
 ) -> list[Effect | None]:
     """``effect_of`` of every call; an unchanged call's effect is kept from the
     last analysis of the document (same statement, binding, variables, lines)."""
-    cache = doc.listener
-    if not doc.keep_results or not isinstance(cache, SegmentCache) or cache.version != doc.version:
+    cache = keeping_cache(doc)
+    if cache is None:
         return [effect_of(c, script_dir) for c in calls]
     context = (script_dir, _home())
     kept = cache.kept.get("flow")

@@ -20,9 +20,28 @@ from credls.diagnostic import Diagnostic, Fix, Related, TextEdit
 from credls.text import Position, Range
 
 if TYPE_CHECKING:
+    from credls.powershell.parser import PowerShellDocument
     from credls.powershell.segments import SegmentCache
 
 _T = TypeVar("_T")
+
+
+def keeping_cache(document: PowerShellDocument) -> SegmentCache | None:
+    """The document's statement cache, when results may be kept for its next version.
+
+    None for a document analysed once (``credls check``) or whose cache has not
+    caught up with its latest edit.
+    """
+    from credls.powershell.segments import SegmentCache
+
+    cache = document.listener
+    if (
+        not document.keep_results
+        or not isinstance(cache, SegmentCache)
+        or cache.version != document.version
+    ):
+        return None
+    return cache
 
 
 def deps_unchanged(cache: SegmentCache, since: int, deps: frozenset[str]) -> bool:

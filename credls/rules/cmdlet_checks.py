@@ -444,15 +444,8 @@ def _context_key(model: ScriptModel) -> tuple[object, ...]:
 
 def _store_of(model: ScriptModel) -> _Store | None:
     """The kept results for this model's document and context (None: do not keep)."""
-    from credls.powershell.segments import SegmentCache
-
-    document = model.document
-    listener = document.listener
-    if (
-        not document.keep_results
-        or not isinstance(listener, SegmentCache)
-        or listener.version != document.version
-    ):
+    listener = reuse.keeping_cache(model.document)
+    if listener is None:
         return None
     key = _context_key(model)
     store = listener.kept.get("cmdlet_checks")

@@ -518,15 +518,8 @@ class _StaticLocations:
 
 
 def _static_locations(model: ScriptModel) -> tuple[_StaticLocations, SegmentCache] | None:
-    from credls.powershell.segments import SegmentCache
-
-    document = model.document
-    cache = document.listener
-    if (
-        not document.keep_results
-        or not isinstance(cache, SegmentCache)
-        or cache.version != document.version
-    ):
+    cache = reuse.keeping_cache(model.document)
+    if cache is None:
         return None  # checked once (credls check): nothing to keep
     kept = cache.kept.get("script_p2")
     if not isinstance(kept, _StaticLocations):
