@@ -15,7 +15,12 @@ merge) <= 150 ms; re-analysis after a one-line edit (incremental reparse,
 rules reusing unchanged calls' results) <= 30 ms. Stores: a temporary
 credentials file with a few profiles (never ~/.aws).
 
-Run: .venv/bin/python bench/ps_parse.py [--lines N] [--runs N]
+``--script mixed`` times the language-server benchmark's script instead (an AWS
+call every ~12 lines among functions, loops, splats and plain PowerShell, 128 KB
+for 5,000 lines); the default ``dense`` one has a call every ~3 lines and a
+literal key every ~14 (240 KB).
+
+Run: .venv/bin/python bench/ps_parse.py [--script dense|mixed] [--lines N] [--runs N]
 """
 
 from __future__ import annotations
@@ -147,11 +152,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--script", choices=["dense", "mixed"], default="dense")
     args = ap.parse_args()
-    text = generate(args.lines)
+    if args.script == "mixed":
+        from lsp_bench import mixed_script
+
+        text = mixed_script(args.lines)
+    else:
+        text = generate(args.lines)
     doc = PowerShellDocument(text)
     calls = find_calls(doc)
-    print(f"script: {args.lines} lines, {len(doc.source)} bytes, {len(calls)} AWS calls")
+    print(
+        f"{args.script} script: {args.lines} lines, {len(doc.source)} bytes, {len(calls)} AWS calls"
+    )
 
     parse_only = median_ms(lambda: PowerShellDocument(text), args.runs)
     full = median_ms(lambda: find_calls(PowerShellDocument(text)), args.runs)
