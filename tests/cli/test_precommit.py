@@ -108,3 +108,19 @@ def test_fix_hook_rewrites_the_file_and_stops_the_commit(
     assert out.returncode == 1, out.stdout + out.stderr
     assert "files were modified by this hook" in out.stdout
     assert (repo / "setup.ps1").read_bytes() == b"Set-AWSCredential -ProfileName default\r\n"
+
+
+def test_secrets_hook_reports_only_literal_keys(tmp_path: Path, pre_commit_home: Path) -> None:
+    repo = _repo(
+        tmp_path,
+        {
+            ".aws/credentials": "[dev]\nregion = eu-west-1\n[dev]\nregion = us-east-1\n",
+            "app/settings.json": f'{{"SecretAccessKey": "{SECRET}"}}\n',
+        },
+    )
+    out = _try_repo(repo, "credls-secrets", tmp_path / "home", pre_commit_home)
+    assert out.returncode == 1, out.stdout + out.stderr
+    text = out.stdout + out.stderr
+    assert "app/settings.json:1:" in text and "CRED302" in text
+    assert "CRED101" not in text  # a duplicate profile is not a literal key
+    assert SECRET not in text
