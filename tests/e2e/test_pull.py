@@ -83,6 +83,50 @@ async def test_store_change_asks_the_client_to_pull_again(
     await rec.wait(lambda: client.diagnostic_refresh_count > before, timeout=5)
 
 
+async def test_a_broken_script_settles_and_the_client_is_asked_to_pull_again(
+    puller: LanguageClient, stores: Stores
+) -> None:
+    """Pull mode of ``test_settle``: the whole parse's findings, under a new result id."""
+    from test_settle import BEFORE, EDIT, _after
+
+    client = puller
+    rec = recorder(client)
+    ident = types.TextDocumentIdentifier(
+        uri=open_doc(client, stores.root / "pull" / "fresh.ps1", _after(), "powershell")
+    )
+    fresh = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=ident)
+    )
+    want = sorted((str(d.code), d.range.start.line) for d in fresh.items)
+    uri = open_doc(client, stores.root / "pull" / "settle.ps1", BEFORE, "powershell")
+    doc = types.TextDocumentIdentifier(uri=uri)
+    await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=doc))
+    at = types.Position(line=EDIT.line, character=EDIT.character)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=at, end=at), text="@{"
+                )
+            ],
+        )
+    )
+    before = client.diagnostic_refresh_count
+    edited = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=doc)
+    )
+    assert isinstance(edited, types.RelatedFullDocumentDiagnosticReport)
+    assert "CRED201" in [str(d.code) for d in edited.items]  # the incremental tree's
+    await rec.wait(lambda: client.diagnostic_refresh_count > before, timeout=5)
+    settled = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=doc, previous_result_id=edited.result_id)
+    )
+    assert isinstance(settled, types.RelatedFullDocumentDiagnosticReport)
+    assert settled.result_id != edited.result_id
+    assert sorted((str(d.code), d.range.start.line) for d in settled.items) == want
+
+
 async def test_request_during_shutdown_gets_an_error(puller: LanguageClient) -> None:
     client = puller
     await client.shutdown_async(None)
