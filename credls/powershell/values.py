@@ -634,16 +634,24 @@ _PSDEFAULTS_BYTES = PSDEFAULTS.encode("ascii")
 # --- fact capture (syntax only: the same text always gives the same facts) -------
 
 
-def literal_value(doc: PowerShellDocument, node: Node) -> Value | None:
-    """Value of a literal (string, bare word, number, ``$true``/``$false``/``$null``)."""
-    leaf = unwrap(node)
-    t = leaf.type
+def _plain_literal(doc: PowerShellDocument, leaf: Node, t: str) -> Value | None:
+    """A string, bare word or number leaf (of type ``t``); None for anything else."""
     if t == "string_literal":
         return string_literal(doc, leaf)
     if t == "generic_token":
         return bare_word(doc, leaf)
     if t in ("integer_literal", "real_literal"):
         return Static(doc.node_text(leaf), doc.node_range(leaf), LiteralKind.NUMBER)
+    return None
+
+
+def literal_value(doc: PowerShellDocument, node: Node) -> Value | None:
+    """Value of a literal (string, bare word, number, ``$true``/``$false``/``$null``)."""
+    leaf = unwrap(node)
+    t = leaf.type
+    plain = _plain_literal(doc, leaf, t)
+    if plain is not None:
+        return plain
     if t == "variable":
         name = variable_ref(doc.node_text(leaf)).name
         if name in ("true", "false"):
@@ -989,12 +997,9 @@ class ValueResolver:
             return Dynamic(DynamicKind.EXPRESSION, "no value")
         leaf = unwrap(node)
         t = leaf.type
-        if t == "string_literal":
-            return string_literal(doc, leaf)
-        if t == "generic_token":
-            return bare_word(doc, leaf)
-        if t in ("integer_literal", "real_literal"):
-            return Static(doc.node_text(leaf), doc.node_range(leaf), LiteralKind.NUMBER)
+        plain = _plain_literal(doc, leaf, t)
+        if plain is not None:
+            return plain
         if t == "variable":
             return self.resolve(variable_ref(doc.node_text(leaf)), at, chain, leaf, depth)
         rng = doc.node_range(leaf)
