@@ -1057,14 +1057,19 @@ def _syntax_of(doc: PowerShellDocument, seg: Segment) -> list[_CallSyntax]:
 
 
 def _still_valid(binding: _Binding, cache: SegmentCache, version: int) -> bool:
-    if binding.version == version:
+    since = binding.version
+    if since == version:
         return True
-    for v, changed in cache.history:
-        if v <= binding.version:
-            continue
+    if since < cache.history_start:
+        return False
+    for v, changed in reversed(cache.history):  # newest first: see reuse.deps_unchanged
+        if v <= since:
+            break
         if changed is None or not binding.deps.isdisjoint(changed):
             return False
-    return binding.version >= cache.history_start
+    if version == cache.version:
+        binding.version = version  # valid up to now: later checks look back less far
+    return True
 
 
 def find_calls(doc: PowerShellDocument, resolver: ValueResolver | None = None) -> list[CmdletCall]:

@@ -12,6 +12,7 @@ lines (``line_shift``; ``shift_*`` then move the result).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from credls.powershell.segments import SegmentCache
 
 _T = TypeVar("_T")
+# Sorts after every (version, line, line, line) edit record of one version.
+_LAST = float("inf")
 
 
 def keeping_cache(document: PowerShellDocument) -> SegmentCache | None:
@@ -50,9 +53,11 @@ def deps_unchanged(cache: SegmentCache, since: int, deps: frozenset[str]) -> boo
         return True
     if since < cache.history_start:
         return False  # older than the kept history
-    for version, changed in cache.history:
+    # Newest first: a result is usually checked again one or two versions later,
+    # so only the last few entries of the (up to 64) kept ones matter.
+    for version, changed in reversed(cache.history):
         if version <= since:
-            continue
+            break
         if changed is None or not deps.isdisjoint(changed):
             return False
     return True
@@ -72,9 +77,9 @@ def line_shift(cache: SegmentCache, since: int, lines: tuple[int, ...]) -> int |
         return 0
     shift = 0
     lo, hi = lines[0], lines[-1]
-    for version, first, old_last, new_last in cache.edits:
-        if version <= since:
-            continue
+    edits = cache.edits
+    # Edits are in version order: start at the first one after ``since``.
+    for _, first, old_last, new_last in edits[bisect_right(edits, (since, _LAST)) :]:
         a, b = lo + shift, hi + shift
         if b < first:
             continue  # everything before the edit
