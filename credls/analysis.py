@@ -288,6 +288,10 @@ class Workspace:
         prefilter = _function("credls.powershell.prefilter", "may_need_analysis")
         return prefilter is None or bool(prefilter(data))
 
+    def needs_script_parser(self) -> bool:
+        """Whether scripts get the full PowerShell analysis (else only the literal scan)."""
+        return self._has_cmdlet_rules()
+
     def _has_cmdlet_rules(self) -> bool:
         """Whether a selected rule needs the script parsed (CRED2xx, CRED4xx)."""
         return self._selects(_SCRIPT_FAMILIES)
