@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -103,8 +104,10 @@ def count_lines(paths: list[str]) -> int:
     return sum(Path(p).read_bytes().count(b"\n") for p in paths)
 
 
-def run_cli(tree: Path, jobs: int, home: Path) -> tuple[float, int]:
-    """Seconds for the real command over ``tree``, and the number of findings."""
+def run_cli(tree: Path, jobs: int, home: Path) -> tuple[float, float, int]:
+    """Wall and CPU seconds (the command and its workers) for the real command over
+    ``tree``, and the number of findings. CPU time shows when a slow run is the
+    host's doing (this machine's speed varies up to 1.5x minute to minute)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CREDLS_"))}
     env["HOME"] = env["USERPROFILE"] = str(home)  # never the real ~/.aws
     cmd = [
@@ -119,12 +122,15 @@ def run_cli(tree: Path, jobs: int, home: Path) -> tuple[float, int]:
         "--exit-zero",
         str(tree),
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"credls check failed ({done.returncode}): {done.stderr.decode()[:500]}")
-    return elapsed, done.stdout.count(b'"code"')
+    return elapsed, cpu, done.stdout.count(b'"code"')
 
 
 # --- per-stage breakdown (one process) ---------------------------------------------
@@ -202,14 +208,17 @@ def main() -> None:
         for label, paths in (("aws", aws), ("mixed", mixed)):
             lines = count_lines(paths)
             times = []
+            cpus = []
             found = 0
             for _ in range(args.runs):
-                elapsed, found = run_cli(root / label, args.jobs, home)
+                elapsed, cpu, found = run_cli(root / label, args.jobs, home)
                 times.append(elapsed)
+                cpus.append(cpu)
             med = statistics.median(times)
             print(
                 f"  {label:5s} tree: {lines / med:9,.0f} lines/s  ({med:.2f} s median of "
-                f"{args.runs}, min {min(times):.2f} s; {found} findings)"
+                f"{args.runs}, min {min(times):.2f} s; CPU {statistics.median(cpus):.1f} s; "
+                f"{found} findings)"
             )
 
         ws = Workspace(Settings())

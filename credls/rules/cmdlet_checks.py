@@ -154,8 +154,8 @@ def deprecated_parameters(model: ScriptModel, call: CmdletCall) -> list[Diagnost
         if b.source is BindingSource.POSITIONAL:
             continue
         spec = call.cmdlet.parameter(b.name)
-        if spec is None:
-            continue
+        if spec is None or not (spec.deprecated_by or spec.deprecated_aliases):
+            continue  # most parameters: nothing deprecated to look for
         written = _written_parameter(b).lower()
         new: str | None = None
         if spec.deprecated_by:
