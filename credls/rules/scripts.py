@@ -315,7 +315,6 @@ def _profile_finding(
         return None  # unknown file, or CRED202
     location = loc.path if loc is not None else None
     path = model.path
-    rng = _at(b, info)
     hits = _hits(info, name, location, memo)
     if hits:
         first = hits[0]
@@ -324,6 +323,7 @@ def _profile_finding(
             and first.store == SDK_STORE
             and not any(h.name == name for h in hits[1:])
         ):
+            rng = _at(b, info)
             return Diagnostic(
                 PROFILE_NAME_CASE.code,
                 f"{_subject(b, name)} is found on Windows only because the SDK store ignores "
@@ -338,6 +338,8 @@ def _profile_finding(
         return None
     if state.maybe_exists(name):
         return None
+    # Where the finding goes: computed only now (most names resolve, no finding).
+    rng = _at(b, info)
     removal = state.removed.get(name)
     if removal is not None:
         return Diagnostic(
