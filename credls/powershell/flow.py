@@ -566,12 +566,21 @@ class FlowResult:
 
 def _context_kind(call: CmdletCall, remote: Sequence[Range]) -> str:
     kinds = call.context_kinds
-    if call.in_error or "error" in kinds:
+    if call.in_error:
         return "error"
-    if remote:
+    kind = _KIND_OF.get(kinds)
+    if kind is None:
+        kind = _KIND_OF[kinds] = _kind_of(kinds)
+    if remote and kind != "error":
         rng = call.range
         if any(r.start <= rng.start and rng.end <= r.end for r in remote):
             return "remote"
+    return kind
+
+
+def _kind_of(kinds: tuple[str, ...]) -> str:
+    if "error" in kinds:
+        return "error"
     if any(k in DEFERRED_KINDS for k in kinds):
         return "deferred"
     if any(k in LOOP_KINDS for k in kinds):
@@ -579,6 +588,11 @@ def _context_kind(call: CmdletCall, remote: Sequence[Range]) -> str:
     if any(k in BRANCH_KINDS for k in kinds):
         return "branch"
     return "straight"
+
+
+# The kind of a call's context, by the kinds of the statements around it: scripts
+# repeat a few nestings (top level, one if, a function, a loop in a function…).
+_KIND_OF: dict[tuple[str, ...], str] = {}
 
 
 # A statement around a call, as a key: its byte span for calls found by

@@ -413,10 +413,13 @@ def profile_call_findings(
 def unique_findings(found: Iterable[Diagnostic]) -> list[Diagnostic]:
     """One finding per (code, range), the first."""
     out: list[Diagnostic] = []
-    seen: set[tuple[str, Range]] = set()
+    seen: set[tuple[str, int, int, int, int]] = set()
     for d in found:
-        if (d.code, d.range) not in seen:
-            seen.add((d.code, d.range))
+        # Plain ints: a Range's generated hash is three Python calls.
+        r = d.range
+        key = (d.code, r.start.line, r.start.character, r.end.line, r.end.character)
+        if key not in seen:
+            seen.add(key)
             out.append(d)
     return out
 
