@@ -115,6 +115,13 @@ class _EmptyStore:
         return [(self._kind, self._path)] if self._path else []
 
 
+# Where a script's writes go when that store does not exist (no SDK store, no home
+# directory, ``--no-user-stores``): PowerShell would create it. Searched in its place,
+# so that a profile the script itself creates is found by its later calls.
+_NO_SDK_STORE = _EmptyStore(SDK_STORE, "", case_sensitive=False)
+_NO_SHARED_FILES = _EmptyStore("shared-files", "", case_sensitive=True)
+
+
 class _StoreView:
     """A store in front of another: its identity and problems are the base's."""
 
@@ -318,11 +325,13 @@ class StoreChain:
             stores = [self._located_store(profile_location)]
         else:
             stores = []
-            if self.platform is Platform.WINDOWS and self.sdk_store is not None:
-                stores.append(self.sdk_store)
+            if self.platform is Platform.WINDOWS:
+                stores.append(self.sdk_store or _NO_SDK_STORE)
             if self.pair is not None:
                 stores.append(self.pair)
-            if self.shared is not None and not self._pair_replaces_shared():
+            if self.shared is None:
+                stores.append(_NO_SHARED_FILES)
+            elif not self._pair_replaces_shared():
                 stores.append(self.shared)
         pins = self._pins
         if pins.depth > 0:
@@ -503,14 +512,10 @@ class OverlayChain(StoreChain):
         if profile_location:
             return self._located_store(profile_location)
         if self.platform is Platform.WINDOWS:
-            if self.sdk_store is not None:
-                return self.sdk_store
-            return _EmptyStore(SDK_STORE, "", case_sensitive=False)
+            return self.sdk_store or _NO_SDK_STORE
         if self.pair is not None and self._pair_replaces_shared():
             return self.pair
-        if self.shared is not None:
-            return self.shared
-        return _EmptyStore("shared-files", "", case_sensitive=True)
+        return self.shared or _NO_SHARED_FILES
 
     def _store_edits(self, store: ProfileStore) -> dict[str, Profile | None]:
         return self._edits.setdefault(store.key, {})

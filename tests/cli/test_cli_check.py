@@ -476,3 +476,24 @@ def test_no_process_pool_falls_back_to_serial(tmp_path: Path) -> None:
     )
     assert out.returncode == 0 and out.stderr == ""
     assert files_checked(out.stdout) == 80
+
+
+@pytest.mark.parametrize("platform", ["linux", "windows"])
+def test_profiles_a_script_creates_are_found_without_user_stores(
+    tmp_path: Path, platform: str
+) -> None:
+    # CI runs with --no-user-stores: a profile the script stores itself must still be
+    # found by its later calls (a false CRED201 error before; seen on public scripts).
+    write(
+        tmp_path / "deploy.ps1",
+        "Set-AWSCredential -AccessKey $ak -SecretKey $sk -StoreAs build\n"
+        "Get-S3Bucket -ProfileName build\n"
+        "Initialize-AWSDefaultConfiguration -ProfileName build -Region eu-west-1\n"
+        "Get-S3Bucket -ProfileName default\n"
+        "Get-S3Bucket -ProfileName missing\n",
+    )
+    out = check("--format", "json", "--exit-zero", "--platform", platform, cwd=tmp_path)
+    found = [
+        (d["code"], d["range"]["start"]["line"]) for d in json.loads(out.stdout)["diagnostics"]
+    ]
+    assert sorted(found) == [("CRED201", 5), ("CRED403", 3)]  # 1-based lines

@@ -284,3 +284,35 @@ def test_nested_overlays_are_isolated(files: dict[str, Path]) -> None:
     child.register("b", {"credential_process": "x"})
     assert parent.exists("a") and not parent.exists("b")
     assert not child.exists("a") and child.exists("b")
+
+
+@pytest.mark.parametrize(
+    ("platform", "shared"),
+    [
+        (Platform.LINUX, False),  # --no-user-stores, or no home directory
+        (Platform.WINDOWS, False),
+        (Platform.WINDOWS, True),  # a credentials file, but no SDK store yet
+    ],
+)
+def test_overlay_finds_what_it_creates_in_a_store_that_does_not_exist(
+    files: dict[str, Path], platform: Platform, shared: bool
+) -> None:
+    # PowerShell creates the missing store on the first write; a later lookup in the
+    # same script finds the profile there (found by running credls on public scripts:
+    # `Set-AWSCredential … -StoreAs build` then `-ProfileName build` was CRED201 in CI).
+    chain = StoreChain(
+        platform,
+        shared=SharedFilesStore(str(files["credentials"]), str(files["config"]))
+        if shared
+        else None,
+    )
+    view = chain.overlay()
+    view.register(
+        "build", {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": SECRET}
+    )
+    assert [h.name for h in view.find("build")] == ["build"]
+    assert "build" in [p.name for p in view.list_profiles()]
+    assert view.unregister("build") is not None and view.find("build") == []
+    assert chain.find("build") == []  # the base chain is untouched
+    if shared:
+        assert [h.name for h in view.find("only-file")] == ["only-file"]
