@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from tree_sitter import Query, QueryCursor
+from tree_sitter import Node, Query, QueryCursor
 
 from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.parser import LANGUAGE
@@ -718,6 +718,13 @@ _BLOCKS = frozenset(
 )
 
 
+def _unclosed(block: Node) -> bool:
+    """The block's own closer is missing (tree-sitter inserted it): where its content
+    ends is a guess. An error deeper inside (one broken statement) is not this:
+    the block's other statements parse and are analysed (powershell.md §9)."""
+    return block.type == "ERROR" or any(c.is_missing for c in block.children)
+
+
 def broken_calls(doc: PowerShellDocument, calls: Sequence[CmdletCall]) -> list[bool]:
     """Calls that touch a syntax error: inside or overlapping an ERROR node, followed
     by one on their last line, or inside a block with a MISSING closer (powershell.md
@@ -745,7 +752,7 @@ def broken_calls(doc: PowerShellDocument, calls: Sequence[CmdletCall]) -> list[b
         if not bad and doc.has_errors:
             node = doc.root.descendant_for_byte_range(call.start_byte, call.end_byte)
             while node is not None and node.type != "program":
-                if node.has_error and node.type in _BLOCKS:
+                if node.has_error and node.type in _BLOCKS and _unclosed(node):
                     bad = True
                     break
                 node = node.parent
