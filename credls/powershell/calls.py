@@ -441,16 +441,24 @@ class _CallSyntax:
         if elements is not None:
             source = doc.source
             d = self.seg.delta  # captured nodes keep the offsets of the capturing version
+            listed = False  # the element after this one continues a bare-word list
             for ch in elements.children:
                 t = ch.type
                 if t == "command_argument_sep":
-                    if (
-                        items
-                        and items[-1].is_param
-                        and b":" in source[ch.start_byte + d : ch.end_byte + d]
-                    ):
+                    sep = source[ch.start_byte + d : ch.end_byte + d]
+                    if items and items[-1].is_param and b":" in sep:
                         items[-1].colon = True
+                    # A comma here is a bare-word list the parser saw as separate
+                    # arguments (parser._BARE_WORD_LIST): `-InstanceId i-1, i-2`.
+                    listed = b"," in sep
                     continue
+                if listed:
+                    listed = False
+                    if items and not items[-1].is_param:
+                        # The rest of the list belongs to the argument before it
+                        # (its value stays the first word: no credential
+                        # parameter takes a list).
+                        continue
                 if t == "command_parameter":
                     raw = source[ch.start_byte + d : ch.end_byte + d]
                     text = raw.decode("utf-8", "surrogatepass")

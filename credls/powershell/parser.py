@@ -25,10 +25,51 @@ LANGUAGE = Language(tree_sitter_powershell.language())
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 
+# tree-sitter-powershell (0.26.4) has no rule for a list of bare words, the
+# commonest array argument there is (`Select-Object Name, Id`, `-InstanceId i-1, i-2`):
+# the comma and the blank after it turn the rest of the file into one ERROR node,
+# and every call after it is lost. Written `Name ,Id` it parses, as two arguments
+# (``calls`` joins them again: the second one follows a separator that is a comma
+# in the real text). So the parser, and only the parser, sees the comma moved past
+# the blanks after it: same length, every offset valid, the text itself untouched.
+# Only after a bare word (not a variable, string, number or bracket) that starts
+# after a blank or at a line start, and only before an ordinary token on that line.
+_COMMA_BLANKS = re.compile(rb",([ \t]{1,64})(?=[^\s#`<,])")
+_BARE_WORD = re.compile(rb"[^\s'\"()\[\]{}@$;|&,`#<>=0-9\x80-\xff][^\s'\"()\[\]{}@$;|&,`]{0,200}")
+# How far a change of the text can change the parser's bytes (the patterns' reach).
+_PATCH_REACH = 270
+
+
 def _for_tree_sitter(source: bytes) -> bytes:
-    """tree-sitter-powershell ends lines at "\n" only; PowerShell and credls also
-    at a lone "\r". Same length, so every byte offset stays valid."""
-    return _LONE_CR.sub(b"\n", source) if b"\r" in source else source
+    """The bytes tree-sitter parses: same length as ``source``, every offset valid.
+
+    tree-sitter-powershell ends lines at "\n" only; PowerShell and credls also at a
+    lone "\r". And bare-word lists get their commas moved (``_COMMA_BLANKS``).
+    """
+    if b"\r" in source:
+        source = _LONE_CR.sub(b"\n", source)
+    if b", " in source or b",\t" in source:
+        source = _move_commas(source)
+    return source
+
+
+def _move_commas(source: bytes) -> bytes:
+    out: bytearray | None = None
+    for m in _COMMA_BLANKS.finditer(source):
+        comma = m.start()
+        lo = max(0, comma - 202)
+        word = 1 + max(source.rfind(b, lo, comma) for b in (b" ", b"\t", b"\n", b"\r"))
+        if word == 0 and lo > 0:
+            continue  # a longer token: no bare word
+        if not _BARE_WORD.fullmatch(source, word, comma):
+            continue
+        if out is None:
+            out = bytearray(source)
+        # Blanks as spaces: the grammar takes no tab before a comma either.
+        end = m.end()
+        out[comma : end - 1] = b" " * (end - 1 - comma)
+        out[end - 1] = 44  # ","
+    return source if out is None else bytes(out)
 
 
 # One query, one traversal in C (powershell.md §9: a Python walk over the
@@ -297,6 +338,9 @@ class PowerShellDocument:
         old_last_line = old_lines.position(end_off).line
         self._set_text(self.text[:start_off] + new_text + self.text[end_off:])
         new_last_line = self.lines.position(start_off + len(new_text)).line
+        # The parser's bytes may also differ just outside the edit (a comma moved
+        # or not, ``_for_tree_sitter``): tell tree-sitter about those bytes too.
+        start_b, end_b, new_end_b = _widen(old_ts, self._ts_source, start_b, end_b, new_end_b)
         old_tree.edit(
             start_byte=start_b,
             old_end_byte=end_b,
@@ -322,6 +366,20 @@ class PowerShellDocument:
                 (first_line, old_last_line, new_last_line),
             )
         return self.changed_ranges
+
+
+def _widen(old: bytes, new: bytes, start: int, end: int, new_end: int) -> tuple[int, int, int]:
+    """The edit ``[start, end)`` -> ``[start, new_end)`` grown to cover every byte near
+    it where the parser's old and new bytes differ (the text outside it is equal)."""
+    lo = max(0, start - _PATCH_REACH)
+    if old[lo:start] != new[lo:start]:
+        start = next(i for i in range(lo, start) if old[i] != new[i])
+    tail = min(len(old) - end, len(new) - new_end, _PATCH_REACH)
+    if old[end : end + tail] != new[new_end : new_end + tail]:
+        k = next(k for k in range(tail, 0, -1) if old[end + k - 1] != new[new_end + k - 1])
+        end += k
+        new_end += k
+    return start, end, new_end
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
