@@ -248,6 +248,8 @@ class _Scan:
                 continue
             start, end = span
             value = text[start:end]
+            if is_template(value):
+                continue  # a tool substitutes it: `-SecretKey "{secretkey.value}"`
             kind = _param_kind(m.group("p"))
             cls = classify(value)
             if not _shaped(kind, value) and self._is_prose(m.start(), cls, value):

@@ -21,8 +21,9 @@ class ValueClass(str, Enum):
     EXAMPLE = "example"
 
 
-# Template and variable syntaxes of other tools: the value is a reference, not a literal.
-_TEMPLATE = re.compile(r"\$\{|\{\{|\$\(|<%|^%[\w.-]+%$|^\$[A-Za-z_]")
+# Template and variable syntaxes of other tools: the value is a reference, not a literal
+# (``{accesskey.value}``: a deployment tool's substitution; no key holds a brace).
+_TEMPLATE = re.compile(r"\$\{|\{\{|\$\(|<%|^%[\w.-]+%$|^\$[A-Za-z_]|^\{[A-Za-z_][\w.:-]*\}$")
 # Whole words (between non-alphanumerics), or "your" at the start ("YourKeyHere").
 _PLACEHOLDER_WORDS = frozenset(
     {"your", "goes", "here", "placeholder", "changeme", "redacted", "replace", "insert", "todo"}
@@ -35,7 +36,8 @@ _MIN_BODY = 8
 
 
 def is_template(value: str) -> bool:
-    """``${VAR}``, ``{{ x }}``, ``$(cmd)``, ``<%= x %>``, ``%VAR%``, ``$var``: not a literal."""
+    """``${VAR}``, ``{{ x }}``, ``{x.value}``, ``$(cmd)``, ``<%= x %>``, ``%VAR%``, ``$var``:
+    not a literal."""
     if "$" not in value and "{" not in value and "<" not in value and "%" not in value:
         return False  # the common case, without a regex search
     return _TEMPLATE.search(value) is not None
