@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from credls.diagnostic import Diagnostic, Fix, Related, Severity, TextEdit
-from credls.powershell.calls import BindingSource, BoundParameter
+from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.catalog import CmdletKind
 from credls.powershell.flow import static_text
 from credls.powershell.script import CallInfo, ScriptModel, analysis_scope, script_model
@@ -288,6 +288,8 @@ def _location_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
         call.name == "Set-AWSCredential" and call.parameter("StoreAs") is not None
     ):
         return None  # this call writes (creates) the file
+    if _keys_given(call):
+        return None  # keys win and the file is never read (powershell.md §3.1 step 1)
     rng = loc.range or info.call.name_range
     return Diagnostic(
         PROFILE_LOCATION_NOT_FOUND.code,
@@ -295,6 +297,12 @@ def _location_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
         model.path,
         rng,
     )
+
+
+def _keys_given(call: CmdletCall) -> bool:
+    """-AccessKey and -SecretKey both bound with a value (the credential search's step 1)."""
+    found = [call.parameter(n) for n in ("AccessKey", "SecretKey")]
+    return all(b is not None and not b.missing_value and not b.conditional for b in found)
 
 
 def _profile_finding(

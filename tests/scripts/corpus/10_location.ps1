@@ -7,3 +7,6 @@ Get-S3Bucket -ProfileName CI -ProfileLocation ci/credentials  # expect: CRED209
 Set-AWSCredential -AccessKey $env:K -SecretKey $env:S -StoreAs local -ProfileLocation ./generated/credentials
 Get-S3Bucket -ProfileName local -ProfileLocation ./generated/credentials
 Get-S3Bucket -ProfileName lokal -ProfileLocation ./generated/credentials  # expect: CRED203
+# Keys given: they win and the file is never read (powershell.md §3.1 step 1).
+Get-S3Bucket -AccessKey $env:K -SecretKey $env:S -ProfileLocation ./missing/credentials
+Get-S3Bucket -AccessKey $env:K -ProfileLocation ./missing/credentials  # expect: CRED405, CRED202
