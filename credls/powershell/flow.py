@@ -29,6 +29,7 @@ import bisect
 import os
 import re
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -141,6 +142,17 @@ def _home() -> str:
     return os.path.expanduser("~")
 
 
+# Whether the user's home folder is this machine's (its files are the user's): not
+# with --no-user-stores (CI, tests). Set for one analysis by ``script.analysis_scope``.
+HOME_STORES: ContextVar[bool] = ContextVar("credls_home_stores", default=True)
+_NOT_READ = "a file in the home folder, absent here and not read with --no-user-stores"
+
+
+def _in_home(path: str) -> bool:
+    home = os.path.normcase(os.path.normpath(_home()))
+    return os.path.normcase(path) == home or os.path.normcase(path).startswith(home + os.sep)
+
+
 def resolve_location(b: BoundParameter, script_dir: str) -> Location:
     """The file a ``-ProfileLocation`` binding names (rules.md CRED202).
 
@@ -171,8 +183,12 @@ def resolve_location(b: BoundParameter, script_dir: str) -> Location:
         if _DRIVE.match(text):
             return Location(written, None, rng, "a Windows drive path")
         text = text.replace("\\", "/")
-    path = text if os.path.isabs(text) else os.path.join(script_dir, text)
-    return Location(written, os.path.normpath(path), rng)
+    path = os.path.normpath(text if os.path.isabs(text) else os.path.join(script_dir, text))
+    if not HOME_STORES.get() and _in_home(path) and not os.path.isfile(path):
+        # A CI runner without ~/.aws/credentials says nothing of the machine the
+        # script runs on: unknown (like the user's own stores in this run), not missing.
+        return Location(written, None, rng, _NOT_READ)
+    return Location(written, path, rng)
 
 
 # --- session credentials -----------------------------------------------------------
@@ -440,7 +456,7 @@ class _KeptEffect:
 class _KeptEffects:
     __slots__ = ("context", "entries")
 
-    def __init__(self, context: tuple[str, str]) -> None:
+    def __init__(self, context: tuple[str, str, bool]) -> None:
         self.context = context
         self.entries: dict[int, _KeptEffect] = {}
 
@@ -465,7 +481,7 @@ def _effects(
     cache = keeping_cache(doc)
     if cache is None:
         return [effect_of(c, script_dir) for c in calls]
-    context = (script_dir, _home())
+    context = (script_dir, _home(), HOME_STORES.get())
     kept = cache.kept.get("flow")
     if not isinstance(kept, _KeptEffects) or kept.context != context:
         kept = _KeptEffects(context)

@@ -36,6 +36,23 @@ _LONE_CR = re.compile(rb"\r(?!\n)")
 # after a blank or at a line start, and only before an ordinary token on that line.
 _COMMA_BLANKS = re.compile(rb",([ \t]{1,64})(?=[^\s#`<,])")
 _BARE_WORD = re.compile(rb"[^\s'\"()\[\]{}@$;|&,`#<>=0-9\x80-\xff][^\s'\"()\[\]{}@$;|&,`]{0,200}")
+# It has no rule either for an argument that starts with a variable and goes on as a
+# path (`-ProfileLocation $HOME\.aws\credentials`, `-File $PSScriptRoot\app.zip`):
+# PowerShell reads it as one expandable word, the grammar makes an ERROR of it and
+# often of the whole call. The parser sees `_` for that `$`: a bare word, which is
+# what it is (``values.bare_word`` reads the real text: a word with a variable).
+# Only right after a parameter name (not an operator such as `-f` or `-join`).
+_VARIABLE_PATH = re.compile(rb"\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*[\\/]")
+_PARAMETER_BEFORE = re.compile(rb"(?:^|[ \t])(-[A-Za-z][A-Za-z0-9_-]*)[ \t]+\Z")
+_WORD = re.compile(rb"[^\s'\"()\[\]{}`|;,]{1,180}(?=[\s)}|;]|\Z)")
+_OPERATORS = frozenset(
+    b"-" + c + op
+    for c in (b"", b"i", b"c")
+    for op in (
+        b"eq ne gt ge lt le like notlike match notmatch replace contains notcontains in notin "
+        b"split join is isnot as and or xor not band bor bxor bnot shl shr f"
+    ).split()
+)
 # How far a change of the text can change the parser's bytes (the patterns' reach).
 _PATCH_REACH = 270
 
@@ -50,7 +67,25 @@ def _for_tree_sitter(source: bytes) -> bytes:
         source = _LONE_CR.sub(b"\n", source)
     if b", " in source or b",\t" in source:
         source = _move_commas(source)
+    if b"$" in source:
+        source = _variable_paths(source)
     return source
+
+
+def _variable_paths(source: bytes) -> bytes:
+    out: bytearray | None = None
+    for m in _VARIABLE_PATH.finditer(source):
+        at = m.start()
+        line = source.rfind(b"\n", max(0, at - 80), at) + 1
+        before = _PARAMETER_BEFORE.search(source, max(line, at - 80), at)
+        if before is None or before.group(1).lower() in _OPERATORS:
+            continue
+        if _WORD.match(source, at) is None:
+            continue  # quotes, brackets, a pipe inside: not one plain word
+        if out is None:
+            out = bytearray(source)
+        out[at] = 95  # "_"
+    return source if out is None else bytes(out)
 
 
 def _move_commas(source: bytes) -> bytes:

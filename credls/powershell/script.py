@@ -25,6 +25,7 @@ from credls.document import Document
 from credls.powershell.calls import BoundParameter, CmdletCall, find_calls
 from credls.powershell.catalog import CmdletKind
 from credls.powershell.flow import (
+    HOME_STORES,
     Effect,
     FlowResult,
     FlowState,
@@ -356,12 +357,16 @@ def analysis_scope(ctx: CheckContext) -> Iterator[None]:
     (the collector would rescan them again and again) and makes thousands of
     store lookups (each would re-``stat`` the store files to notice changes).
     """
-    with gc_paused():
-        if ctx.chain is None:
-            yield
-        else:
-            with ctx.chain.snapshot():
+    token = HOME_STORES.set(ctx.settings.stores.use_user_stores)
+    try:
+        with gc_paused():
+            if ctx.chain is None:
                 yield
+            else:
+                with ctx.chain.snapshot():
+                    yield
+    finally:
+        HOME_STORES.reset(token)
 
 
 # --- cache --------------------------------------------------------------------------
@@ -382,7 +387,13 @@ _CACHE: OrderedDict[str, _Entry] = OrderedDict()
 
 def _context_key(ctx: CheckContext) -> tuple[object, ...]:
     s = ctx.settings
-    return (id(ctx.chain), s.platform, s.powershell_version, tuple(s.known_profiles))
+    return (
+        id(ctx.chain),
+        s.platform,
+        s.powershell_version,
+        tuple(s.known_profiles),
+        s.stores.use_user_stores,  # flow.HOME_STORES
+    )
 
 
 def script_model(doc: Document, ctx: CheckContext) -> ScriptModel:

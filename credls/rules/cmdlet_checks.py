@@ -13,7 +13,7 @@ from credls.diagnostic import Diagnostic, Fix, Tag, TextEdit
 from credls.powershell import reuse
 from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.catalog import CmdletKind, lookup_command
-from credls.powershell.flow import Location, static_text
+from credls.powershell.flow import HOME_STORES, Location, static_text
 from credls.powershell.script import CallInfo, ScriptModel
 from credls.rules import script_p2, scripts
 from credls.rules.cmdlets import (
@@ -437,6 +437,7 @@ def _context_key(model: ScriptModel) -> tuple[object, ...]:
         model.has_stores,
         model.platform,
         os.path.expanduser("~"),  # -ProfileLocation ~/… (flow.resolve_location)
+        HOME_STORES.get(),
         id(base),
         base.known_profiles,
     )
