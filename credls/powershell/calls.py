@@ -19,6 +19,7 @@ them before the next ``apply_edit`` (a value read later is ``Dynamic``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -417,6 +418,10 @@ class _Item:
         self.written = written
 
 
+# A parameter name written with an en, em or horizontal-bar dash (U+2013-2015).
+_DASHED = re.compile(rb"\xe2\x80[\x93-\x95][A-Za-z_?][\w-]*:?(?=\s|\Z)")
+
+
 class _CallSyntax:
     """What a call's own text says (captured once per statement; an ``Owner``)."""
 
@@ -441,25 +446,31 @@ class _CallSyntax:
         if elements is not None:
             source = doc.source
             d = self.seg.delta  # captured nodes keep the offsets of the capturing version
-            listed = False  # the element after this one continues a bare-word list
+            # The element after this one goes on with the argument before it: the
+            # rest of a bare-word list (a separator that is a comma in the real
+            # text, parser._COMMA_BLANKS: `-InstanceId i-1, i-2`), or no separator at
+            # all (`-Region $r.ToLower()`: the parser splits `$r.ToLower` and `()`,
+            # PowerShell reads one argument). Its value stays the first part: no
+            # credential parameter takes a list or an expression.
+            goes_on = False
             for ch in elements.children:
                 t = ch.type
                 if t == "command_argument_sep":
                     sep = source[ch.start_byte + d : ch.end_byte + d]
                     if items and items[-1].is_param and b":" in sep:
                         items[-1].colon = True
-                    # A comma here is a bare-word list the parser saw as separate
-                    # arguments (parser._BARE_WORD_LIST): `-InstanceId i-1, i-2`.
-                    listed = b"," in sep
+                    goes_on = b"," in sep
                     continue
-                if listed:
-                    listed = False
-                    if items and not items[-1].is_param:
-                        # The rest of the list belongs to the argument before it
-                        # (its value stays the first word: no credential
-                        # parameter takes a list).
-                        continue
+                if goes_on and items and not items[-1].is_param:
+                    continue
+                goes_on = True
                 if t == "command_parameter":
+                    raw = source[ch.start_byte + d : ch.end_byte + d]
+                    text = raw.decode("utf-8", "surrogatepass")
+                    items.append(_Item(ch, True, text[1:].rstrip(":")))
+                elif t == "generic_token" and _DASHED.match(source, ch.start_byte + d):
+                    # `–AccessKey` with an en dash (pasted from a web page): PowerShell's
+                    # tokenizer takes U+2013-2015 as a parameter's dash (CharTraits.IsDash).
                     raw = source[ch.start_byte + d : ch.end_byte + d]
                     text = raw.decode("utf-8", "surrogatepass")
                     items.append(_Item(ch, True, text[1:].rstrip(":")))
@@ -1093,12 +1104,33 @@ def _find_calls(doc: PowerShellDocument, resolver: ValueResolver | None) -> list
     out: list[CmdletCall] = []
     batch = _Batch(resolver)
     syntaxes = batch.syntaxes
+    own = _own_functions(cache)
     for seg in cache.segments:
         if seg.commands:
             for syn in _syntax_of(doc, seg):
+                lookup = syn.cmd.lookup
+                if own and lookup.module is None and lookup.name.lower() in own:
+                    continue  # the script's own function of that name runs (powershell.md §5)
                 syntaxes.append(syn)
                 out.append(CmdletCall._found(syn, batch))
     return out
+
+
+def _own_functions(cache: SegmentCache) -> frozenset[str]:
+    """Names (lower case) of the functions the script defines.
+
+    A function shadows a cmdlet of the same name (about_Command_Precedence), and
+    one named like a legacy alias (`Set-AWSCredentials`) is what the script
+    means: its calls are not AWS calls (no finding, and no fix that would send
+    them to the cmdlet with parameters it does not have).
+    """
+    return frozenset(
+        c.name.lower()
+        for seg in cache.segments
+        if seg.containers
+        for c in seg.containers
+        if c.kind == "function" and c.name
+    )
 
 
 class _Batch:
