@@ -220,7 +220,18 @@ def bare_word(doc: PowerShellDocument, node: Node) -> Value:
     rng = doc.node_range(node)
     if "$" in text:
         return Dynamic(DynamicKind.INTERPOLATED, "a bare word with a variable", rng, detail=text)
+    if len(text) >= 2 and text[0] in _SMART_QUOTES and text[-1] in _SMART_QUOTES:
+        # “default” / ‘prod’ pasted from a document: PowerShell's tokenizer takes
+        # typographic quotes as string quotes (CharTraits.IsDoubleQuote/IsSingleQuote);
+        # tree-sitter-powershell reads a bare word.
+        verbatim = text[0] in _SMART_SINGLE
+        kind = LiteralKind.VERBATIM if verbatim else LiteralKind.EXPANDABLE
+        return Static(text[1:-1], rng, kind)
     return Static(_unbacktick(text), rng, LiteralKind.BARE)
+
+
+_SMART_SINGLE = frozenset("\u2018\u2019\u201a\u201b")
+_SMART_QUOTES = _SMART_SINGLE | frozenset("\u201c\u201d\u201e")
 
 
 # --- variable names -------------------------------------------------------------
