@@ -872,11 +872,22 @@ def lookup_command(written: str) -> CommandLookup | None:
     return CommandLookup(spec, written, name, module, None, False)
 
 
+# Cmdlets with a service noun prefix that take no credentials (no common credential
+# parameters: the AWS reference pages list only their own).
+_NO_CREDENTIALS = frozenset(
+    {
+        "get-ec2instancemetadata",  # -Category/-Path/-ListCategory: instance metadata (IMDS)
+    }
+)
+
+
 def _resolve_canonical(name: str) -> CmdletSpec | None:
     key = name.lower()
     spec = CREDENTIAL_CMDLETS.get(key) or _OTHER_CMDLETS.get(key)
     if spec is not None:
         return spec
+    if key in _NO_CREDENTIALS:
+        return None
     verb, sep, noun = name.partition("-")
     if not sep or not verb.isalpha() or not noun or not noun.replace("_", "").isalnum():
         return None
