@@ -213,6 +213,10 @@ def _shaped(kind: LiteralKind, value: str) -> bool:
     return _TOKEN_SHAPE.match(value) is not None
 
 
+# Text after a value that is more code or data, not a placeholder phrase.
+_PUNCTUATED = re.compile(r"[\"'{}\[\]]")
+
+
 def _looks_random(value: str) -> bool:
     """A name-less 40-character candidate must look like base64 key material, not hex."""
     return _UPPER.search(value) is not None and _LOWER.search(value) is not None
@@ -349,8 +353,8 @@ class _Scan:
         if group == "bare" and op in ("=", ":"):
             # INI/.env/YAML values run to the end of the line: "your key here".
             rest = text[vs : _line_end(text, vs)].rstrip()
-            if " " in rest and has_placeholder_words(rest):
-                ve = vs + len(rest)
+            if " " in rest and has_placeholder_words(rest) and not _PUNCTUATED.search(rest):
+                ve = vs + len(rest)  # not when it goes on as more code or data (JSON prose)
         value = text[vs:ve]
         if not value or is_template(value):
             return
