@@ -15,6 +15,7 @@ from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.catalog import CmdletKind, lookup_command
 from credls.powershell.flow import HOME_STORES, Location, static_text
 from credls.powershell.script import CallInfo, ScriptModel
+from credls.powershell.values import Static
 from credls.rules import script_p2, scripts
 from credls.rules.cmdlets import (
     AMBIGUOUS_PARAMETER,
@@ -290,7 +291,10 @@ def keys_override_profile(model: ScriptModel, call: CmdletCall) -> Diagnostic | 
         return None
     if profile.source is BindingSource.DEFAULT_VALUES:
         return None  # defaults apply only to parameters not bound otherwise (§5)
-    if _has_sets(call):
+    sets = _has_sets(call)
+    if not sets and not (isinstance(ak.value, Static) and isinstance(sk.value, Static)):
+        return None  # keys in variables may be empty at run time: the profile is used then
+    if sets:
         message = (
             f"-AccessKey/-SecretKey and -ProfileName belong to different parameter sets of "
             f"{call.cmdlet.name}: PowerShell cannot resolve the call; pass one or the other"

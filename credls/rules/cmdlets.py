@@ -124,9 +124,14 @@ KEYS_OVERRIDE_PROFILE = rule(
     at (not even validated), so the profile given is silently ignored. On
     `Set-AWSCredential`/`New-AWSCredential`/`Initialize-AWSDefaultConfiguration` the keys and
     the profile name belong to different parameter sets and PowerShell cannot resolve the
-    call at all. Pass one or the other.
+    call at all. Pass one or the other. On other cmdlets only literal keys are reported:
+    keys held in variables may be empty at run time, and then the profile is used (a
+    common "keys if given, else this profile" pattern).
     """,
-    bad="Get-S3Bucket -AccessKey $ak -SecretKey $sk -ProfileName deploy\n",
+    bad=(
+        "Get-S3Bucket -AccessKey AKIAIOSFODNN7EXAMPLE "
+        "-SecretKey wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY -ProfileName deploy\n"
+    ),
     good="Get-S3Bucket -ProfileName deploy\n",
     example_language="powershell",
 )

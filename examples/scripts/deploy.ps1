@@ -15,7 +15,10 @@ Get-EC2Instance -ProfileName ops
 # '-Profile' matches -ProfileName and -ProfileLocation: PowerShell refuses the call (CRED404).
 Get-CFNStack -StackName reports -Profile dev
 
-# Keys win over -ProfileName, which is then ignored (CRED406).
+# Literal keys win over -ProfileName, which is then ignored (CRED406; the keys are
+# AWS's documentation examples, CRED306). Keys from variables may be empty at run
+# time, and then the profile is used: not reported.
+Get-IAMUser -ProfileName dev -AccessKey AKIAIOSFODNN7EXAMPLE -SecretKey wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 Get-IAMUser -ProfileName dev -AccessKey $env:AK -SecretKey $env:SK
 
 # A value-taking credential parameter with no value (CRED407).
