@@ -267,7 +267,10 @@ class _Scan:
             return False
         if cls is ValueClass.PLACEHOLDER and (len(value) >= _KEY_SIZED or value[0] == "<"):
             return False
-        return not self.powershell or self.regions.is_comment(pos)
+        if not self.powershell:
+            return True
+        # A comment, or the text of a string (`"Pass -AccessKey and -SecretKey …"`).
+        return self.regions.is_comment(pos) or self.regions.in_quotes(pos)
 
     def _ps_value(self, pos: int) -> tuple[int, int] | None:
         text = self.text

@@ -70,6 +70,13 @@ class Regions:
             return True
         return self._line_comment(pos)
 
+    def in_quotes(self, pos: int) -> bool:
+        """``pos`` follows an unclosed quote on its line: inside a string's text."""
+        text = self._text
+        start = text.rfind("\n", max(0, pos - _LINE_WINDOW), pos) + 1
+        prefix = text[start:pos]
+        return prefix.count('"') % 2 == 1 or prefix.count("'") % 2 == 1
+
     def _block_comments(self) -> list[tuple[int, int]]:
         if self._blocks is None:
             text = self._text
