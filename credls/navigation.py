@@ -254,13 +254,13 @@ def call_scope(call: CmdletCall, script_dir: str) -> Scope:
     """
     if call.name in _USER_STORE_WRITERS:
         return USER_SCOPE
-    b = call.parameter("ProfileLocation")
+    from credls.powershell.flow import location_binding, resolve_location
+
+    b = location_binding(call)
     if b is None:
         return USER_SCOPE
     if b.missing_value:
         return unknown_scope("-ProfileLocation has no value")
-    from credls.powershell.flow import resolve_location
-
     where = resolve_location(b, script_dir)
     if where.path is None:
         return unknown_scope(where.reason)

@@ -322,11 +322,22 @@ _EFFECT_CMDLETS = frozenset(
 )
 
 
+def location_binding(call: CmdletCall) -> BoundParameter | None:
+    """The call's -ProfileLocation, unless it is ``$null`` or ``''``: an empty location
+    is the default store chain (powershell.md §4.2), as if none were given."""
+    b = call.parameter("ProfileLocation")
+    if b is not None and not b.missing_value and not b.conditional:
+        v = b.value
+        if isinstance(v, Static) and not v.text:
+            return None
+    return b
+
+
 def _effect_of(call: CmdletCall, script_dir: str) -> Effect | None:
     name = call.name
     if name not in _EFFECT_CMDLETS:
         return None  # (and no binding read: most calls are service calls)
-    loc_b = call.parameter("ProfileLocation")
+    loc_b = location_binding(call)
     location = resolve_location(loc_b, script_dir) if loc_b is not None else None
     loc_dynamic = location is not None and location.path is None
     if name == "Set-AWSCredential":
@@ -1082,6 +1093,7 @@ __all__ = [
     "SessionKind",
     "effect_of",
     "is_dynamic",
+    "location_binding",
     "profile_binding",
     "resolve_location",
     "run_flow",

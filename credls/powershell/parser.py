@@ -37,12 +37,13 @@ _LONE_CR = re.compile(rb"\r(?!\n)")
 _COMMA_BLANKS = re.compile(rb",([ \t]{1,64})(?=[^\s#`<,])")
 _BARE_WORD = re.compile(rb"[^\s'\"()\[\]{}@$;|&,`#<>=0-9\x80-\xff][^\s'\"()\[\]{}@$;|&,`]{0,200}")
 # It has no rule either for an argument that starts with a variable and goes on as a
-# path (`-ProfileLocation $HOME\.aws\credentials`, `-File $PSScriptRoot\app.zip`):
+# path or with another variable (`-ProfileLocation $HOME\.aws\credentials`, `-File
+# $PSScriptRoot\app.zip`, `-Key $prefix$name`):
 # PowerShell reads it as one expandable word, the grammar makes an ERROR of it and
 # often of the whole call. The parser sees `_` for that `$`: a bare word, which is
 # what it is (``values.bare_word`` reads the real text: a word with a variable).
 # Only right after a parameter name (not an operator such as `-f` or `-join`).
-_VARIABLE_PATH = re.compile(rb"\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*[\\/]")
+_VARIABLE_PATH = re.compile(rb"\$(?:env:)?(?:[A-Za-z_][A-Za-z0-9_]*|[$?^])[\\/$]")
 _PARAMETER_BEFORE = re.compile(rb"(?:^|[ \t])(-[A-Za-z][A-Za-z0-9_-]*)[ \t]+\Z")
 _WORD = re.compile(rb"[^\s'\"()\[\]{}`|;,]{1,180}(?=[\s)}|;]|\Z)")
 _OPERATORS = frozenset(

@@ -31,6 +31,7 @@ from credls.powershell.flow import (
     FlowState,
     Location,
     is_dynamic,
+    location_binding,
     profile_binding,
     resolve_location,
     run_flow,
@@ -197,7 +198,7 @@ class CallInfo:
     @property
     def location(self) -> Location | None:
         if self._location is _LAZY:
-            loc_b = self.call.parameter("ProfileLocation")
+            loc_b = location_binding(self.call)
             self._location = resolve_location(loc_b, self.script_dir) if loc_b is not None else None
         return self._location  # type: ignore[return-value]
 

@@ -23,6 +23,7 @@ PATHS = [
     "Write-S3Object -BucketName b -File $PSScriptRoot\\app.zip -ProfileName p",
     "Get-S3Bucket -ProfileLocation $env:USERPROFILE\\.aws\\credentials -ProfileName p",
     "Get-S3Bucket -ProfileLocation $HOME/.aws/credentials -ProfileName p | Out-Null",
+    "Get-S3Object -BucketName $bucket$suffix -ProfileName p",
 ]
 
 UNTOUCHED = [
@@ -59,7 +60,19 @@ def test_other_variables_reach_the_parser_unchanged(line: str) -> None:
 
 
 PIECES = st.sampled_from(
-    [" -ProfileLocation ", " -f ", " ", "$HOME", "\\.aws", "\\credentials", "$a", "/2", "'", "x"]
+    [
+        " -ProfileLocation ",
+        " -f ",
+        " ",
+        "$HOME",
+        "\\.aws",
+        "\\credentials",
+        "$a",
+        "/2",
+        "'",
+        "x",
+        "$b",
+    ]
 )
 
 
