@@ -256,6 +256,15 @@ class Effect:
 _PLACEHOLDER = "<set by the script>"
 
 
+def given(call: CmdletCall, name: str) -> BoundParameter | None:
+    """The binding of parameter ``name`` when it certainly has a value (not written
+    without one, not set on some paths only)."""
+    b = call.parameter(name)
+    if b is None or b.missing_value or b.conditional:
+        return None
+    return b
+
+
 def _has(call: CmdletCall, name: str) -> bool:
     b = call.parameter(name)
     return b is not None and not b.conditional
@@ -325,12 +334,10 @@ _EFFECT_CMDLETS = frozenset(
 def location_binding(call: CmdletCall) -> BoundParameter | None:
     """The call's -ProfileLocation, unless it is ``$null`` or ``''``: an empty location
     is the default store chain (powershell.md §4.2), as if none were given."""
-    b = call.parameter("ProfileLocation")
-    if b is not None and not b.missing_value and not b.conditional:
-        v = b.value
-        if isinstance(v, Static) and not v.text:
-            return None
-    return b
+    b = given(call, "ProfileLocation")
+    if b is not None and isinstance(b.value, Static) and not b.value.text:
+        return None
+    return call.parameter("ProfileLocation")
 
 
 def _effect_of(call: CmdletCall, script_dir: str) -> Effect | None:
@@ -1092,6 +1099,7 @@ __all__ = [
     "Session",
     "SessionKind",
     "effect_of",
+    "given",
     "is_dynamic",
     "location_binding",
     "profile_binding",

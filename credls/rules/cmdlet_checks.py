@@ -13,7 +13,7 @@ from credls.diagnostic import Diagnostic, Fix, Tag, TextEdit
 from credls.powershell import reuse
 from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.catalog import CmdletKind, lookup_command
-from credls.powershell.flow import HOME_STORES, Location, static_text
+from credls.powershell.flow import HOME_STORES, Location, given, static_text
 from credls.powershell.script import CallInfo, ScriptModel
 from credls.powershell.values import Static
 from credls.rules import script_p2, scripts
@@ -238,13 +238,6 @@ def ambiguous_parameters(model: ScriptModel, call: CmdletCall) -> list[Diagnosti
 # --- CRED405 / CRED406 --------------------------------------------------------------------
 
 
-def _given(call: CmdletCall, name: str) -> BoundParameter | None:
-    b = call.parameter(name)
-    if b is None or b.missing_value or b.conditional:
-        return None
-    return b
-
-
 def _has_sets(call: CmdletCall) -> bool:
     return bool(call.cmdlet.parameter_sets) and call.cmdlet.kind is CmdletKind.CREDENTIALS
 
@@ -252,9 +245,9 @@ def _has_sets(call: CmdletCall) -> bool:
 def partial_keys(model: ScriptModel, call: CmdletCall) -> Diagnostic | None:
     if call.unresolved_splats or call.cmdlet.parameter("AccessKey") is None:
         return None
-    ak = _given(call, "AccessKey")
-    sk = _given(call, "SecretKey")
-    st = _given(call, "SessionToken")
+    ak = given(call, "AccessKey")
+    sk = given(call, "SecretKey")
+    st = given(call, "SessionToken")
     if ak is not None and sk is not None:
         return None
     if ak is None and sk is None and st is None:
@@ -284,9 +277,9 @@ def partial_keys(model: ScriptModel, call: CmdletCall) -> Diagnostic | None:
 
 
 def keys_override_profile(model: ScriptModel, call: CmdletCall) -> Diagnostic | None:
-    ak = _given(call, "AccessKey")
-    sk = _given(call, "SecretKey")
-    profile = _given(call, "ProfileName")
+    ak = given(call, "AccessKey")
+    sk = given(call, "SecretKey")
+    profile = given(call, "ProfileName")
     if ak is None or sk is None or profile is None:
         return None
     if profile.source is BindingSource.DEFAULT_VALUES:

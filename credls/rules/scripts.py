@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from credls.diagnostic import Diagnostic, Fix, Related, Severity, TextEdit
 from credls.powershell.calls import BindingSource, BoundParameter, CmdletCall
 from credls.powershell.catalog import CmdletKind
-from credls.powershell.flow import static_text
+from credls.powershell.flow import given, static_text
 from credls.powershell.script import CallInfo, ScriptModel, analysis_scope, script_model
 from credls.powershell.values import LiteralKind, Static
 from credls.rules.profiles import (
@@ -301,8 +301,7 @@ def _location_finding(model: ScriptModel, info: CallInfo) -> Diagnostic | None:
 
 def _keys_given(call: CmdletCall) -> bool:
     """-AccessKey and -SecretKey both bound with a value (the credential search's step 1)."""
-    found = [call.parameter(n) for n in ("AccessKey", "SecretKey")]
-    return all(b is not None and not b.missing_value and not b.conditional for b in found)
+    return given(call, "AccessKey") is not None and given(call, "SecretKey") is not None
 
 
 def _profile_finding(
